@@ -63,3 +63,26 @@ def labels(codes: Iterable[str], bands: dict) -> list[str]:
     names = {g["code"]: g["label"] for g in bands["groups"]}
     names.update(bands["pregnancy"]["labels"])
     return [names.get(c, c) for c in codes]
+
+
+def months_before(on: date, months: int) -> date:
+    """The latest birth date that has completed ``months`` months on ``on``
+    (the inverse of ``completed_months``, with the same end-of-month rule)."""
+    from calendar import monthrange
+
+    total = on.year * 12 + (on.month - 1) - months
+    year, month = divmod(total, 12)
+    month += 1
+    last = monthrange(year, month)[1]
+    if on.day == monthrange(on.year, on.month)[1]:  # last day of a month
+        return date(year, month, last)
+    return date(year, month, min(on.day, last))
+
+
+def birth_date_range(group: dict, on: date) -> tuple[date | None, date]:
+    """(earliest exclusive, latest inclusive) birth dates of an age band on ``on``:
+    a person is in the band iff earliest < birth_date <= latest."""
+    latest = months_before(on, group["min_months"])
+    if group["max_months"] is None:
+        return None, latest
+    return months_before(on, group["max_months"] + 1), latest

@@ -21,6 +21,12 @@ def person_search(*, user, q: str = "", posyandu_id: int | None = None) -> Query
     )
     if posyandu_id:
         qs = qs.filter(posyandu_id=posyandu_id)
+    return match_text(qs, q)
+
+
+def match_text(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
+    """Narrow people by what a kader types: a NIK, No. KK or BPJS number (or
+    their first digits), a name or a mother's name (spelling-tolerant)."""
     q = (q or "").strip()
     if not q:
         return qs
@@ -30,16 +36,14 @@ def person_search(*, user, q: str = "", posyandu_id: int | None = None) -> Query
             Q(nik__startswith=digits) | Q(mother_nik__startswith=digits)
             | Q(household__no_kk__startswith=digits) | Q(bpjs_number__startswith=digits)
         )
-    key = normalise_name(q)
-    if not key:
+    words = normalise_name(q).split()
+    if not words:
         return qs.none()
-    cond = Q()
-    for word in key.split():
-        cond &= Q(name_key__contains=word)
-    mother_cond = Q()
-    for word in key.split():
-        mother_cond &= Q(mother__name_key__contains=word)
-    return qs.filter(cond | mother_cond | Q(mother_name__icontains=q))
+    own, mothers = Q(), Q()
+    for word in words:
+        own &= Q(name_key__contains=word)
+        mothers &= Q(mother__name_key__contains=word)
+    return qs.filter(own | mothers | Q(mother_name__icontains=q))
 
 
 def household_search(*, user, q: str = "") -> QuerySet[Household]:

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the app and its tests need beyond Python: Pango for
+# WeasyPrint, poppler-utils (pdftotext/pdftoppm) to check PDFs, Debian's
+# Chromium for the browser tests, DejaVu fonts for the PDFs. Installs only
+# what is missing; never downloads a browser of its own.
+set -euo pipefail
+want=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core)
+[ "${1:-}" = "--with-browser" ] && want+=(chromium)
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "Please install these Debian packages: ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing ${missing[*]}..."
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

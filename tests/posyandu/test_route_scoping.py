@@ -1,0 +1,216 @@
+"""Walk every URL pattern and API route as users of other posyandu and other
+Puskesmas, and fail when any route returns or changes another scope's data.
+
+Every route must appear in ROUTES (scoped), LIST_ROUTES (no object in the URL:
+checked for leaks in the response) or PUBLIC; a new route that is in none of
+them fails ``test_every_route_is_covered``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ilp.models import Household, Person, Pregnancy
+from tests.factories import make_household, make_person
+
+pytestmark = pytest.mark.django_db
+
+SECRET_NAME = "Rahasiawati Tetangga"  # lives in posyandu a1 only
+SECRET_NIK = "3509015505190003"
+
+
+@dataclass
+class Objects:
+    person: Person
+    mother: Person
+    household: Household
+    pregnancy: Pregnancy
+    duplicate: Person
+
+
+def make_objects(w) -> Objects:
+    household = make_household(w.a1, kepala_keluarga="Kepala Rahasia", no_kk="3509010101010001")
+    mother = make_person(w.a1, name="Ibu Rahasia", sex="P", birth_date=date(1995, 3, 3), household=household)
+    person = make_person(
+        w.a1, name=SECRET_NAME, sex="P", nik=SECRET_NIK,
+        birth_date=date(2019, 5, 15), household=household, mother=mother,
+    )
+    duplicate = make_person(w.a1, name=SECRET_NAME, sex="P", birth_date=person.birth_date, mother=mother)
+    pregnancy = Pregnancy.objects.create(
+        person=mother, hpht=date(2026, 5, 1),
+        due_date=date(2027, 2, 5),
+    )
+    return Objects(person, mother, household, pregnancy, duplicate)
+
+
+@dataclass
+class Route:
+    kwargs: Callable[[Objects], dict]
+    methods: tuple[str, ...] = ("GET",)
+    post_data: Callable[[Objects], dict] = lambda o: {}
+    # The rows a write to this route could change; compared before and after.
+    watch: Callable[[Objects], list] = field(default=lambda o: [o.person, o.mother, o.household])
+
+
+def _pk(o):
+    return {"uuid": o.person.uuid}
+
+
+ROUTES: dict[str, Route] = {
+    "ilp:person-detail": Route(_pk),
+    "ilp:person-edit": Route(_pk, ("GET", "POST"), lambda o: {"name": "Diubah Orang Lain", "sex": "L", "birth_date": "2019-05-15"}),
+    "ilp:person-merge": Route(_pk, ("GET", "POST"), lambda o: {"other": str(o.duplicate.uuid), "confirm": "on"}, lambda o: [o.person, o.duplicate]),
+    "ilp:pregnancy-create": Route(lambda o: {"uuid": o.mother.uuid}, ("GET", "POST"), lambda o: {"hpht": "2026-09-01"}),
+    "ilp:pregnancy-close": Route(lambda o: {"uuid": o.pregnancy.uuid}, ("GET", "POST"), lambda o: {"outcome": "keguguran", "outcome_date": "2026-07-01"}, lambda o: [o.pregnancy]),
+    "ilp:household-detail": Route(lambda o: {"uuid": o.household.uuid}),
+    "api:ilp:person-detail": Route(_pk, ("GET", "PATCH"), lambda o: {"name": "Diubah Lewat API"}),
+    "api:ilp:person-merge": Route(_pk, ("POST",), lambda o: {"remove": str(o.duplicate.uuid)}, lambda o: [o.person, o.duplicate]),
+    "api:ilp:pregnancy-create": Route(lambda o: {"uuid": o.mother.uuid}, ("POST",), lambda o: {"hpht": "2026-09-01"}),
+    "api:ilp:household-detail": Route(lambda o: {"uuid": o.household.uuid}),
+}
+
+# Routes with no object in the URL: their responses must not show other scopes' data.
+# Each may take query parameters that try to reach into another scope.
+LIST_ROUTES: dict[str, dict] = {
+    "home": {},
+    "ilp:person-list": {"q": "Rahasiawati"},
+    "ilp:person-create": {"ibu": "{mother}", "keluarga": "{household}"},
+    "ilp:household-list": {"q": "Rahasia"},
+    "ilp:household-create": {},
+    "api:ilp:person-list": {"q": "Rahasiawati"},
+    "api:ilp:person-duplicates": {"name": SECRET_NAME, "birth_date": "2019-05-15", "nik": SECRET_NIK},
+    "api:ilp:household-list": {"no_kk": "3509"},
+    "api:ilp:posyandu-list": {},
+}
+
+PUBLIC = {"login", "logout", "api:schema", "api:token"}
+ADMIN_PREFIX = "admin:"  # Django admin: staff only, tested in test_admin_is_staff_only
+
+
+def all_route_names(resolver=None, prefix="") -> set[str]:
+    names = set()
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            names |= all_route_names(p, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(prefix + p.name)
+        elif isinstance(p, URLPattern):
+            names.add(f"{prefix}<unnamed {p.pattern}>")
+    return names
+
+
+def test_every_route_is_covered():
+    names = {n for n in all_route_names() if not n.startswith(ADMIN_PREFIX)}
+    covered = set(ROUTES) | set(LIST_ROUTES) | PUBLIC
+    assert names - covered == set(), "new routes need a scoping case in this file"
+    assert covered - names == set(), "stale entries: these routes no longer exist"
+
+
+# Users who must never see posyandu a1's data: another posyandu's kader, the
+# staff of another Puskesmas, Dinkes of another kabupaten, and a user with no role.
+def outsiders(w):
+    from posyandu.models import Membership, Role
+    from tests.factories import make_user
+
+    dinkes_2 = make_user("dinkes_2", role=Role.DINKES, kabupaten=w.kab2)
+    assert Membership.objects.filter(user=dinkes_2).exists()
+    return {"kader_a2": w.kader_a2, "kader_b1": w.kader_b1, "staff_b": w.staff_b,
+            "dinkes_2": dinkes_2, "outsider": w.outsider}
+
+
+def _snapshot(rows):
+    out = []
+    for row in rows:
+        fresh = type(row).objects.filter(pk=row.pk).values().first()
+        fresh and fresh.pop("updated_at", None)
+        out.append(fresh)
+    return out
+
+
+def _request(client, method, url, data):
+    if method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return getattr(client, method.lower())(url, data, content_type="application/json")
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_object_routes_hide_other_scopes(world, client, name):
+    objs = make_objects(world)
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(objs))
+    counts = (Person.objects.count(), Pregnancy.objects.count(), Household.objects.count())
+    for label, user in outsiders(world).items():
+        client.force_login(user)
+        for method in route.methods:
+            before = _snapshot(route.watch(objs))
+            response = _request(client, method, url, route.post_data(objs))
+            assert response.status_code in (403, 404), f"{label} {method} {name}: {response.status_code}"
+            assert SECRET_NAME.encode() not in response.content
+            assert _snapshot(route.watch(objs)) == before, f"{label} {method} {name} changed data"
+    assert counts == (Person.objects.count(), Pregnancy.objects.count(), Household.objects.count())
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_object_routes_serve_their_own_scope(world, client, name):
+    """The same routes work for a user who does hold the scope, so the 404s
+    above come from scoping, not from a broken route."""
+    objs = make_objects(world)
+    route = ROUTES[name]
+    client.force_login(world.bidan_a)
+    response = client.get(reverse(name, kwargs=route.kwargs(objs)))
+    if "GET" in route.methods:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 405  # POST-only API routes exist and answer
+
+
+@pytest.mark.parametrize("name", sorted(LIST_ROUTES))
+def test_list_routes_do_not_leak(world, client, name):
+    objs = make_objects(world)
+    params = {
+        k: v.format(mother=objs.mother.uuid, household=objs.household.uuid)
+        for k, v in LIST_ROUTES[name].items()
+    }
+    url = reverse(name)
+    for label, user in outsiders(world).items():
+        client.force_login(user)
+        response = client.get(url, params)
+        assert response.status_code in (200, 404), f"{label} {name}: {response.status_code}"
+        body = response.content
+        assert SECRET_NAME.encode() not in body, f"{label} sees a1's person on {name}"
+        assert b"Kepala Rahasia" not in body, f"{label} sees a1's household on {name}"
+        assert str(objs.person.uuid).encode() not in body
+    # and the owner does see it where the route lists people
+    client.force_login(world.kader_a1)
+    response = client.get(url, params)
+    assert response.status_code == 200
+    if name in ("ilp:person-list", "api:ilp:person-list", "api:ilp:person-duplicates"):
+        assert SECRET_NAME.encode() in response.content
+
+
+def test_anonymous_users_are_sent_to_login(world, client):
+    objs = make_objects(world)
+    for name, route in ROUTES.items():
+        url = reverse(name, kwargs=route.kwargs(objs))
+        response = client.get(url)
+        if name.startswith("api:"):
+            assert response.status_code in (401, 403), name
+        else:
+            assert response.status_code == 302 and "/masuk/" in response["Location"], name
+    for name in LIST_ROUTES:
+        response = client.get(reverse(name))
+        assert response.status_code in (302, 401, 403), name
+
+
+def test_admin_is_staff_only(world, client):
+    client.force_login(world.kader_a1)
+    response = client.get(reverse("admin:ilp_person_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
