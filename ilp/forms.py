@@ -8,6 +8,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DIGITS = {"inputmode": "numeric", "autocomplete": "off"}
 
 
+def _single_posyandu(form, posyandu_qs) -> None:
+    """A user with one posyandu never has to pick it: the field is hidden and
+    defaults to that posyandu even if the browser drops the hidden value."""
+    form.fields["posyandu"].queryset = posyandu_qs
+    only = list(posyandu_qs[:2])
+    if len(only) == 1:
+        field = form.fields["posyandu"]
+        field.initial, field.required, field.widget = only[0], False, forms.HiddenInput()
+        form.clean_posyandu = lambda: form.cleaned_data.get("posyandu") or only[0]
+
+
 class PersonForm(forms.Form):
     posyandu = forms.ModelChoiceField(queryset=None, label="Posyandu tempat tinggal")
     name = forms.CharField(label="Nama lengkap", max_length=120)
@@ -41,12 +52,21 @@ class PersonForm(forms.Form):
         label="Bukan orang yang sama dengan data di atas", required=False
     )
 
-    def __init__(self, *args, posyandu_qs, **kwargs):
+    # Shown folded on a phone; opened when one of them has a value or an error.
+    more_fields = ("birth_date_estimated", "bpjs_number", "phone", "moved_on", "moved_to", "died_on")
+
+    def __init__(self, *args, posyandu_qs, show_not_duplicate=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["posyandu"].queryset = posyandu_qs
-        if posyandu_qs.count() == 1:
-            self.fields["posyandu"].initial = posyandu_qs.first()
-            self.fields["posyandu"].widget = forms.HiddenInput()
+        _single_posyandu(self, posyandu_qs)
+        if not show_not_duplicate and "not_duplicate" in self.fields:
+            self.fields["not_duplicate"].widget = forms.HiddenInput()
+
+    @property
+    def more_open(self) -> bool:
+        return any(
+            self[name].value() or self[name].errors
+            for name in self.more_fields if name in self.fields
+        )
 
 
 class PersonEditForm(PersonForm):
@@ -73,10 +93,7 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, posyandu_qs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["posyandu"].queryset = posyandu_qs
-        if posyandu_qs.count() == 1:
-            self.fields["posyandu"].initial = posyandu_qs.first()
-            self.fields["posyandu"].widget = forms.HiddenInput()
+        _single_posyandu(self, posyandu_qs)
 
 
 class PregnancyForm(forms.Form):

@@ -82,6 +82,9 @@ def person_create(request):
             )
         except services.DuplicateSuspected as dup:
             candidates = dup.candidates
+            form = f.PersonForm(request.POST, posyandu_qs=_editable_posyandu(user),
+                                initial=initial, show_not_duplicate=True)
+            form.is_valid()
             form.add_error(None, dup.message)
         except ValidationError as exc:
             add_service_errors(form, exc)

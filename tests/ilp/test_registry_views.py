@@ -1,0 +1,54 @@
+from datetime import date
+
+import pytest
+
+from ilp.models import Person
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+FORM = {"name": "Aisyah Putri", "sex": "P", "birth_date": "2024-02-02", "address": "Dusun Krajan"}
+
+
+def test_duplicate_is_shown_before_saving_and_confirming_saves_once(world, client):
+    existing = make_person(world.a1, name="Aisyah Putri", sex="P", birth_date=date(2024, 2, 2))
+    client.force_login(world.kader_a1)
+    r = client.post("/sasaran/baru/", FORM)
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "Mungkin sudah terdaftar" in html and str(existing.uuid) in html
+    assert 'type="checkbox" name="not_duplicate"' in html
+    assert 'value="Dusun Krajan"' in html  # what was typed is kept
+    assert Person.objects.count() == 1
+
+    r = client.post("/sasaran/baru/", FORM | {"not_duplicate": "on"})
+    assert r.status_code == 302
+    assert Person.objects.filter(name="Aisyah Putri").count() == 2
+
+
+def test_not_duplicate_box_is_hidden_without_candidates(world, client):
+    client.force_login(world.kader_a1)
+    html = client.get("/sasaran/baru/").content.decode()
+    assert 'type="hidden" name="not_duplicate"' in html
+
+
+def test_field_errors_sit_beside_their_field(world, client):
+    client.force_login(world.kader_a1)
+    r = client.post("/sasaran/baru/", FORM | {"nik": "3509", "birth_date": "2030-01-01"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "Tanggal lahir tidak boleh di masa depan." in html
+    assert "NIK harus 16 angka; yang diisi 4 angka." in html
+    assert Person.objects.count() == 0
+
+
+def test_merge_page_lists_candidates_and_merges(world, client):
+    keep = make_person(world.a1, name="Bagus", birth_date=date(2023, 3, 3))
+    dupe = make_person(world.a1, name="Bagus", birth_date=date(2023, 3, 3))
+    client.force_login(world.bidan_a)
+    r = client.get(f"/sasaran/{keep.uuid}/gabung/")
+    assert str(dupe.uuid) in r.content.decode()
+    r = client.post(f"/sasaran/{keep.uuid}/gabung/", {"other": dupe.uuid, "confirm": "on"})
+    assert r.status_code == 302
+    dupe.refresh_from_db()
+    assert dupe.merged_into == keep
