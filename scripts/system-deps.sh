@@ -4,7 +4,7 @@
 # Chromium for the browser tests, DejaVu fonts for the PDFs. Installs only
 # what is missing; never downloads a browser of its own.
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core)
 [ "${1:-}" = "--with-browser" ] && want+=(chromium)
 missing=()
 for pkg in "${want[@]}"; do
