@@ -237,6 +237,15 @@ class Membership(TimeStamped):
                 name="kader_one_active_posyandu",
                 violation_error_message="Seorang kader hanya aktif di satu posyandu.",
             ),
+            *[
+                models.UniqueConstraint(
+                    fields=["user", "role", field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"membership_unique_{field}",
+                    violation_error_message="Keanggotaan ini sudah ada.",
+                )
+                for field in SCOPE_FIELDS
+            ],
         ]
 
     def __str__(self):

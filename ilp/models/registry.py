@@ -129,6 +129,10 @@ class Person(TimeStamped):
                 condition=Q(died_on__isnull=True) | Q(died_on__gte=models.F("birth_date")),
                 name="person_died_after_birth",
             ),
+            models.CheckConstraint(
+                condition=Q(moved_on__isnull=True) | Q(moved_on__gte=models.F("birth_date")),
+                name="person_moved_after_birth",
+            ),
         ]
         indexes = [models.Index(fields=["posyandu", "birth_date"])]
 

@@ -44,6 +44,18 @@ class ServiceDay(TimeStamped):
         return f"{self.posyandu} {self.date:%d-%m-%Y}"
 
 
+class Step(models.IntegerChoices):
+    """The five steps (5 langkah) of a service day, plus the end states."""
+
+    REGISTER = 1, "1. Pendaftaran"
+    MEASURE = 2, "2. Penimbangan & pengukuran"
+    RECORD = 3, "3. Pencatatan"
+    EXAMINE = 4, "4. Pemeriksaan (bidan)"
+    COUNSEL = 5, "5. Penyuluhan"
+    DONE = 6, "Selesai"
+    LEFT = 9, "Pulang sebelum selesai"
+
+
 class Visit(TimeStamped):
     """One person's contact on one day: at the posyandu (on a service day) or
     a home visit. One visit per person per day."""
@@ -65,9 +77,13 @@ class Visit(TimeStamped):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where the person is in the five steps (step 1, registration, creates the visit).
+    step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.MEASURE)
+    step_changed_at = models.DateTimeField(null=True, blank=True)
 
     scope_path = "posyandu_id"
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "kunjungan"

@@ -162,7 +162,7 @@ def person_create(
             setattr(person, field, cleaned[field])
     if household and not person.address:
         person.address, person.rt, person.rw = household.alamat, household.rt, household.rw
-    return _save(person)
+    return _save(person, user)
 
 
 @transaction.atomic
@@ -182,10 +182,11 @@ def person_update(
     for field in PERSON_FIELDS:
         setattr(person, field, cleaned.get(field, getattr(person, field)))
     person.household, person.mother = household, mother
-    return _save(person)
+    return _save(person, user)
 
 
-def _save(person: Person) -> Person:
+def _save(person: Person, user) -> Person:
+    person._history_user = user  # the audit trail names the user outside requests too
     person.full_clean(exclude=["posyandu", "household", "mother"], validate_unique=False)
     try:
         with transaction.atomic():
@@ -223,6 +224,7 @@ def household_create(*, user, posyandu, data: dict) -> Household:
         rt=rt.zfill(3) if rt else "", rw=rw.zfill(3) if rw else "",
     )
     household.full_clean(exclude=["posyandu"])
+    household._history_user = user
     household.save()
     return household
 
@@ -245,6 +247,7 @@ def pregnancy_create(
         raise ValidationError({"due_date": "HPL harus sekitar 40 minggu setelah HPHT."})
     pregnancy = Pregnancy(person=person, hpht=hpht, due_date=due, gravida=gravida)
     pregnancy.full_clean()
+    pregnancy._history_user = user
     pregnancy.save()
     return pregnancy
 
@@ -258,6 +261,7 @@ def pregnancy_close(*, user, pregnancy: Pregnancy, outcome: str, outcome_date: d
         raise ValidationError({"outcome_date": "Tanggal harus antara HPHT dan hari ini."})
     pregnancy.outcome, pregnancy.outcome_date = outcome, outcome_date
     pregnancy.full_clean()
+    pregnancy._history_user = user
     pregnancy.save(update_fields=["outcome", "outcome_date", "updated_at"])
     return pregnancy
 
@@ -299,11 +303,19 @@ def person_merge(*, user, keep: Person, remove: Person) -> Person:
             f"Kedua data punya kunjungan pada tanggal yang sama ({days}); "
             "hapus atau perbaiki salah satu kunjungan itu dulu."
         )
-    for model, field in _relations_to_person():
-        model._default_manager.filter(**{field: remove}).update(**{field: keep})
+    try:
+        with transaction.atomic():
+            for model, field in _relations_to_person():
+                model._default_manager.filter(**{field: remove}).update(**{field: keep})
+    except IntegrityError as exc:  # e.g. the same vaccine recorded on both records
+        raise ValidationError(
+            "Kedua data punya catatan yang bentrok (misalnya imunisasi yang sama dicatat dua "
+            "kali). Perbaiki catatan ganda itu dulu, lalu gabungkan lagi."
+        ) from exc
     nik = remove.nik
     remove.nik = None  # frees the unique NIK for the kept record
     remove.merged_into = keep
+    remove._history_user = keep._history_user = user
     remove.save(update_fields=["nik", "merged_into", "updated_at"])
     changed = []
     for field in PERSON_FIELDS + ("household_id", "mother_id"):

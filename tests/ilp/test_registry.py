@@ -277,3 +277,12 @@ class TestAudit:
         assert Person.objects.filter(nik=NIK_WOMAN).exists()
         for secret in ("Kartini", NIK_WOMAN, "081298765432"):
             assert secret not in logged
+
+
+@pytest.mark.django_db
+def test_history_names_the_user_outside_a_request_too(world):
+    """Services may run from tasks and imports, with no request to read the user from."""
+    p = svc.person_create(user=world.kader_a1, posyandu=world.a1, data=data())
+    svc.person_update(user=world.bidan_a, person=p, data={"phone": "081234567890"})
+    assert [h.history_user for h in p.history.order_by("history_date")] == [
+        world.kader_a1, world.bidan_a]
