@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ilp import api
+from ilp import api, api_calculator
 
 urlpatterns = [
     path("posyandu/", api.PosyanduListApi.as_view(), name="posyandu-list"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("persons/<uuid:uuid>/pregnancies/", api.PregnancyCreateApi.as_view(), name="pregnancy-create"),
     path("households/", api.HouseholdListApi.as_view(), name="household-list"),
     path("households/<uuid:uuid>/", api.HouseholdDetailApi.as_view(), name="household-detail"),
+    path("growth/assess/", api_calculator.GrowthAssessApi.as_view(), name="growth-assess"),
 ]
