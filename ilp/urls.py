@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ilp import views
+from ilp import views, views_calculator, views_day
 
 app_name = "ilp"
 
@@ -15,4 +15,15 @@ urlpatterns = [
     path("keluarga/", views.household_list, name="household-list"),
     path("keluarga/baru/", views.household_create, name="household-create"),
     path("keluarga/<uuid:uuid>/", views.household_detail, name="household-detail"),
+    path("kalkulator-gizi/", views_calculator.growth_calculator, name="growth-calculator"),
+    path("hari-buka/", views_day.service_day_list, name="day-list"),
+    path("hari-buka/<uuid:uuid>/", views_day.service_day_detail, name="day-detail"),
+    path("hari-buka/<uuid:uuid>/daftar/", views_day.visit_register, name="day-register"),
+    path("hari-buka/<uuid:uuid>/<slug:action>/", views_day.service_day_action, name="day-action"),
+    path("kunjungan/<uuid:uuid>/", views_day.visit_detail, name="visit-detail"),
+    path("kunjungan/<uuid:uuid>/ukur/", views_day.visit_measure, name="visit-measure"),
+    path("kunjungan/<uuid:uuid>/pindah/", views_day.visit_move, name="visit-move"),
+    path("kunjungan/<uuid:uuid>/koreksi-kms/", views_day.visit_override, name="visit-override"),
+    path("kunjungan/<uuid:uuid>/penyuluhan/", views_day.visit_counsel, name="visit-counsel"),
+    path("bidan/antrian/", views_day.bidan_queue, name="bidan-queue"),
 ]

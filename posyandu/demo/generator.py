@@ -402,6 +402,7 @@ class AreaPlan:
 
 
 COUNT_LABELS = {
+    "derived": "Pengukuran dihitung (z-skor, N/T)",
     "Kabupaten": "Kabupaten/kota",
     "Kecamatan": "Kecamatan",
     "Puskesmas": "Puskesmas",
@@ -1319,5 +1320,19 @@ def generate_area(
         kabupaten_kode=kabupaten_kode, friendly_usernames=friendly_usernames,
     )
     summary = write_plan(plan, password=password)
+    summary.counts["derived"] = _derive_measurements(plan.kabupaten.kode)
     summary.seconds = _time.monotonic() - t0
     return summary
+
+
+def _derive_measurements(kabupaten_kode: str) -> int:
+    """Step 3 for the generated history: z-scores, N/T/O/B, BGM, 2T and flags,
+    by the same service the service day uses."""
+    from ilp.models import Measurement
+    from ilp.services.measurements import measurements_recompute
+
+    person_ids = (
+        Measurement.objects.filter(posyandu__desa__kecamatan__kabupaten__kode=kabupaten_kode)
+        .values_list("person_id", flat=True).distinct()
+    )
+    return measurements_recompute(person_ids=list(person_ids))

@@ -141,8 +141,10 @@ def test_one_visit_per_person_per_date_and_only_while_present(area):
         assert p.died_on is None or m.measured_on < p.died_on
         assert p.moved_on is None or m.measured_on < p.moved_on
         assert m.visit.kind == "posyandu" and m.visit.service_day.date == m.measured_on
-        # derived fields are left for the recompute step
-        assert m.bbu_z is None and m.trend == "" and m.flags == []
+        # step 3 ran on the history: every balita weighing has its z-score and letter
+        if m.age_months is not None and m.age_months < 60 and m.weight_kg:
+            assert m.bbu_z is not None and m.trend in ("N", "T", "O", "B")
+        assert m.is_bgm == (m.bbu_z is not None and m.bbu_z < -3)
 
 
 def test_service_days_monthly_on_a_weekday_between_5_and_20(area):

@@ -14,8 +14,9 @@ from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from ilp.models import Household, Person, Pregnancy
+from ilp.models import Household, Measurement, Person, Pregnancy, ServiceDay, Step, Visit
 from tests.factories import make_household, make_person
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,8 @@ class Objects:
     household: Household
     pregnancy: Pregnancy
     duplicate: Person
+    day: ServiceDay
+    visit: Visit
 
 
 def make_objects(w) -> Objects:
@@ -45,7 +48,11 @@ def make_objects(w) -> Objects:
         person=mother, hpht=date(2026, 5, 1),
         due_date=date(2027, 2, 5),
     )
-    return Objects(person, mother, household, pregnancy, duplicate)
+    today = timezone.localdate()
+    day = ServiceDay.objects.create(posyandu=w.a1, date=today, status=ServiceDay.Status.OPEN)
+    visit = Visit.objects.create(posyandu=w.a1, person=person, service_day=day, date=today,
+                                 step=Step.COUNSEL)
+    return Objects(person, mother, household, pregnancy, duplicate, day, visit)
 
 
 @dataclass
@@ -55,6 +62,10 @@ class Route:
     post_data: Callable[[Objects], dict] = lambda o: {}
     # The rows a write to this route could change; compared before and after.
     watch: Callable[[Objects], list] = field(default=lambda o: [o.person, o.mother, o.household])
+
+
+def _visit(o):
+    return {"uuid": o.visit.uuid}
 
 
 def _pk(o):
@@ -72,6 +83,14 @@ ROUTES: dict[str, Route] = {
     "api:ilp:person-merge": Route(_pk, ("POST",), lambda o: {"remove": str(o.duplicate.uuid)}, lambda o: [o.person, o.duplicate]),
     "api:ilp:pregnancy-create": Route(lambda o: {"uuid": o.mother.uuid}, ("POST",), lambda o: {"hpht": "2026-09-01"}),
     "api:ilp:household-detail": Route(lambda o: {"uuid": o.household.uuid}),
+    "ilp:day-detail": Route(lambda o: {"uuid": o.day.uuid}),
+    "ilp:day-register": Route(lambda o: {"uuid": o.day.uuid}, ("POST",), lambda o: {"person": str(o.mother.uuid), "client_id": str(o.day.uuid)}, lambda o: [o.day]),
+    "ilp:day-action": Route(lambda o: {"uuid": o.day.uuid, "action": "tutup"}, ("POST",), lambda o: {}, lambda o: [o.day]),
+    "ilp:visit-detail": Route(_visit),
+    "ilp:visit-measure": Route(_visit, ("POST",), lambda o: {"weight_kg": "12,5", "length_cm": "90", "length_method": "standing"}, lambda o: [o.visit]),
+    "ilp:visit-move": Route(_visit, ("POST",), lambda o: {"to": "9"}, lambda o: [o.visit]),
+    "ilp:visit-override": Route(_visit, ("POST",), lambda o: {"trend": "N", "reason": "garis naik"}, lambda o: [o.visit]),
+    "ilp:visit-counsel": Route(_visit, ("POST",), lambda o: {"topics": ["phbs"]}, lambda o: [o.visit]),
 }
 
 # Routes with no object in the URL: their responses must not show other scopes' data.
@@ -86,9 +105,11 @@ LIST_ROUTES: dict[str, dict] = {
     "api:ilp:person-duplicates": {"name": SECRET_NAME, "birth_date": "2019-05-15", "nik": SECRET_NIK},
     "api:ilp:household-list": {"no_kk": "3509"},
     "api:ilp:posyandu-list": {},
+    "ilp:day-list": {},
+    "ilp:bidan-queue": {},
 }
 
-PUBLIC = {"login", "logout", "api:schema", "api:token"}
+PUBLIC = {"login", "logout", "api:schema", "api:token", "ilp:growth-calculator", "api:ilp:growth-assess"}
 ADMIN_PREFIX = "admin:"  # Django admin: staff only, tested in test_admin_is_staff_only
 
 
@@ -124,6 +145,10 @@ def outsiders(w):
             "dinkes_2": dinkes_2, "outsider": w.outsider}
 
 
+def _counts():
+    return [m.objects.count() for m in (Person, Pregnancy, Household, Visit, Measurement, ServiceDay)]
+
+
 def _snapshot(rows):
     out = []
     for row in rows:
@@ -146,7 +171,7 @@ def test_object_routes_hide_other_scopes(world, client, name):
     objs = make_objects(world)
     route = ROUTES[name]
     url = reverse(name, kwargs=route.kwargs(objs))
-    counts = (Person.objects.count(), Pregnancy.objects.count(), Household.objects.count())
+    counts = _counts()
     for label, user in outsiders(world).items():
         client.force_login(user)
         for method in route.methods:
@@ -155,7 +180,7 @@ def test_object_routes_hide_other_scopes(world, client, name):
             assert response.status_code in (403, 404), f"{label} {method} {name}: {response.status_code}"
             assert SECRET_NAME.encode() not in response.content
             assert _snapshot(route.watch(objs)) == before, f"{label} {method} {name} changed data"
-    assert counts == (Person.objects.count(), Pregnancy.objects.count(), Household.objects.count())
+    assert counts == _counts()
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))

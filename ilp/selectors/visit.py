@@ -1,0 +1,98 @@
+"""Everything the visit page shows about one person at one visit, as plain
+data: age and groups, what to measure, what is due, the growth results with
+their Indonesian labels and the KMS chart, suggested counselling topics."""
+
+from __future__ import annotations
+
+from ilp.due import due_items, measurement_fields
+from ilp.growth import assess
+from ilp.growth.chart import kms_chart_svg
+from ilp.lifecycle import completed_months, labels
+from ilp.models import Visit
+from ilp.screenings import immunisation_status, vitamin_a_due
+from posyandu.reference import table
+
+INDEX_NAMES = {"bbu": "BB/U", "tbu": "PB-TB/U", "bbtb": "BB/PB-TB", "imtu": "IMT/U", "lku": "LK/U",
+               "lilau": "LiLA/U"}
+
+
+def _growth(person, m) -> list[dict]:
+    """Re-derive labels from the stored values (the stored codes are what
+    reports count; this only adds the words)."""
+    if m is None or m.age_days is None or not m.weight_kg and not m.length_cm:
+        return []
+    result = assess(
+        sex=person.sex, birth_date=person.birth_date, measured_on=m.measured_on,
+        weight_kg=m.weight_kg, length_cm=m.length_cm,
+        method=m.length_method or ("standing" if m.length_cm else None),
+        head_cm=m.head_cm, muac_cm=m.muac_cm,
+    )
+    return [
+        {"name": INDEX_NAMES.get(code, code), "z": r.z, "label": r.label or "–",
+         "implausible": r.implausible, "category": r.category}
+        for code, r in result.indices.items()
+    ]
+
+
+def _chart(person, visit) -> str:
+    points = [
+        ((m.measured_on - person.birth_date).days / 30.4375, float(m.weight_kg))
+        for m in person.measurements.filter(measured_on__lte=visit.date, weight_kg__isnull=False)
+        .order_by("measured_on").only("measured_on", "weight_kg")
+        if (m.measured_on - person.birth_date).days < 1857
+    ]
+    if not points:
+        return ""
+    return kms_chart_svg(sex=person.sex, index="bbu", points=points,
+                         title=f"Berat badan menurut umur – {person.name}")
+
+
+def _suggested_topics(topics, *, flags, groups, age_months) -> list[str]:
+    chosen = []
+    for t in topics:
+        lo_hi = t.get("when_age_months")
+        if (set(t.get("when_flags", [])) & set(flags)) or (set(t.get("when_groups", [])) & set(groups)) \
+                or (lo_hi and lo_hi[0] <= age_months <= lo_hi[1]):
+            chosen.append(t["code"])
+    return chosen or ["phbs"]
+
+
+def visit_context(visit: Visit) -> dict:
+    person = visit.person
+    on = visit.date
+    age_days = (on - person.birth_date).days
+    age_months = completed_months(person.birth_date, on)
+    groups = person.lifecycle_groups(on)
+    m = getattr(visit, "measurement", None) if hasattr(visit, "measurement") else None
+    flags = list(m.flags) if m else []
+    given = {i.vaccine: i.given_on for i in person.immunisations.all()} if age_months < 60 else {}
+    doses = immunisation_status(
+        birth_date=person.birth_date, on=on, given=given,
+        schedule_payload=table("immunisation_schedule", on),
+    ) if age_months < 24 else []
+    vit_a = vitamin_a_due(
+        birth_date=person.birth_date, on=on,
+        given_dates=list(person.supplements.filter(kind__startswith="vitamin_a")
+                         .values_list("given_on", flat=True)),
+        payload=table("immunisation_schedule", on),
+    ) if age_months < 60 else None
+    topics = table("counselling_topics", on)["topics"]
+    return {
+        "person": person,
+        "age_days": age_days,
+        "age_months": age_months,
+        "age_years": age_months // 12,
+        "groups": labels(groups, table("lifecycle_groups", on)),
+        "fields": measurement_fields(age_months=age_months, sex=person.sex, groups=groups,
+                                     measures_bp=visit.posyandu.measures_blood_pressure),
+        "due": due_items(on=on, age_months=age_months, sex=person.sex, groups=groups,
+                         immunisations=doses, vitamin_a=vit_a),
+        "doses": doses,
+        "measurement": m,
+        "growth": _growth(person, m),
+        "flags": flags,
+        "chart": _chart(person, visit) if age_months < 61 else "",
+        "topics": topics,
+        "suggested_topics": _suggested_topics(topics, flags=flags, groups=groups,
+                                              age_months=age_months),
+    }
