@@ -1,6 +1,8 @@
 """Service-day pages: the board (queue), registration, and one page per visit
 that shows the step the person is at. Thin: scoping, forms, services."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +58,12 @@ def service_day_list(request):
 def service_day_detail(request, uuid):
     day = get_for_user_or_404(ServiceDay.objects.select_related("posyandu"), request.user, uuid=uuid)
     q = request.GET.get("q", "")
-    found = person_search(user=request.user, q=q, posyandu_id=day.posyandu_id)[:15] if q else []
+    if q:
+        found = person_search(user=request.user, q=q, posyandu_id=day.posyandu_id)[:15]
+    elif day.status == ServiceDay.Status.OPEN:  # who is expected and not here yet
+        found = sel.absentees(day=day).select_related("mother")[:30]
+    else:
+        found = []
     context = {
         "day": day,
         "board": sel.day_queue(user=request.user, day=day),
@@ -113,12 +120,21 @@ def _visit(request, uuid):
     )
 
 
+def _typed(value) -> str:
+    """A stored number as a kader would type it: 11.20 -> "11,2"."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
+    return str(value).replace(".", ",")
+
+
 def _measurement_form(visit, data=None, show_confirm=False):
     ctx = visit_context(visit)
     initial = {}
     if m := getattr(visit, "measurement", None):
         initial = {k: getattr(m, k) for k in ctx["fields"] if hasattr(m, k)}
-        initial = {k: ("" if v is None else str(v).replace(".", ",")) for k, v in initial.items()}
+        initial = {k: _typed(v) for k, v in initial.items()}
         initial["length_method"] = m.length_method
     else:
         initial["length_method"] = "lying" if ctx["age_days"] < 731 else "standing"

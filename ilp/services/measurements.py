@@ -91,9 +91,9 @@ def measurement_record(
     set; nothing is saved then."""
     _require(user, visit.posyandu_id)
     # Lock order person -> visit -> measurement, as person_merge (persons, then their rows).
-    pass
+    _lock_person(visit.person_id)
     locked = (
-        Visit.objects
+        Visit.objects.select_for_update(of=("self",))
         .select_related("person", "posyandu", "service_day")
         .get(pk=visit.pk)
     )

@@ -179,10 +179,14 @@ def person_update(
         raise ValidationError({"mother": "Seseorang tidak bisa menjadi ibunya sendiri."})
     _check_household(user, household, person.posyandu_id)
     _check_nik_free(cleaned["nik"], exclude_id=person.pk)
+    growth_inputs = (person.birth_date, person.sex)
     for field in PERSON_FIELDS:
         setattr(person, field, cleaned.get(field, getattr(person, field)))
     person.household, person.mother = household, mother
-    return _save(person, user)
+    _save(person, user)
+    if (person.birth_date, person.sex) != growth_inputs:  # z-scores and N/T depend on them
+        _recompute(person.pk)
+    return person
 
 
 def _save(person: Person, user) -> Person:
@@ -325,4 +329,11 @@ def person_merge(*, user, keep: Person, remove: Person) -> Person:
             changed.append(field)
     if changed:
         keep.save(update_fields=changed + ["updated_at"])
+    _recompute(keep.pk)  # the merged history gets one N/T/O/B sequence
     return keep
+
+
+def _recompute(person_id: int) -> None:
+    from ilp.services.measurements import measurements_recompute
+
+    measurements_recompute(person_ids=[person_id])

@@ -286,3 +286,21 @@ def test_history_names_the_user_outside_a_request_too(world):
     svc.person_update(user=world.bidan_a, person=p, data={"phone": "081234567890"})
     assert [h.history_user for h in p.history.order_by("history_date")] == [
         world.kader_a1, world.bidan_a]
+
+
+@pytest.mark.django_db
+def test_correcting_a_birth_date_recomputes_growth(world):
+    """A wrong birth date changes every z-score: they follow the correction."""
+    from ilp.services.measurements import measurements_recompute
+
+    child = make_person(world.a1, sex="L", birth_date=date(2025, 1, 1))
+    sd = ServiceDay.objects.create(posyandu=world.a1, date=date(2026, 1, 1))
+    visit = Visit.objects.create(posyandu=world.a1, person=child, service_day=sd, date=sd.date)
+    Measurement.objects.create(visit=visit, posyandu=world.a1, person=child, measured_on=sd.date,
+                               weight_kg="9.6", length_cm="75.7", length_method="lying")
+    measurements_recompute(person_ids=[child.pk])
+    before = Measurement.objects.get().bbu_z
+    svc.person_update(user=world.kader_a1, person=child, data={"birth_date": date(2025, 7, 1)})
+    after = Measurement.objects.get()
+    # WHO boys at 184 days: median ~7.9 kg, SD ~0.9 kg, so 9.6 kg is about +1.8
+    assert after.age_days == 184 and before < 0 and 1.5 < after.bbu_z < 2.1
