@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ilp import api, api_calculator
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("households/", api.HouseholdListApi.as_view(), name="household-list"),
     path("households/<uuid:uuid>/", api.HouseholdDetailApi.as_view(), name="household-detail"),
     path("growth/assess/", api_calculator.GrowthAssessApi.as_view(), name="growth-assess"),
+    path("", include("ilp.api_urls_day")),
 ]

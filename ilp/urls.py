@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ilp import views, views_calculator, views_day
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("kunjungan/<uuid:uuid>/koreksi-kms/", views_day.visit_override, name="visit-override"),
     path("kunjungan/<uuid:uuid>/penyuluhan/", views_day.visit_counsel, name="visit-counsel"),
     path("bidan/antrian/", views_day.bidan_queue, name="bidan-queue"),
+    path("", include("ilp.urls_exam")),
+    path("", include("ilp.urls_import")),
 ]

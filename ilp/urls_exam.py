@@ -1,0 +1,3 @@
+"""Routes owned by one feature; included from ilp/urls.py."""
+
+urlpatterns = []
