@@ -14,7 +14,7 @@ from ilp.lifecycle import labels
 from ilp.models import Household, Person, Pregnancy
 from ilp.selectors.registry import household_search, person_search, possible_duplicates
 from ilp.services import registry as services
-from posyandu.forms_util import add_service_errors
+from posyandu.forms_util import add_service_errors, form_page
 from posyandu.models import Posyandu
 from posyandu.reference import table
 from posyandu.scoping import get_for_user_or_404, has_perm
@@ -108,21 +108,15 @@ def person_edit(request, uuid):
     form = f.PersonEditForm(
         request.POST or None, posyandu_qs=Posyandu.objects.none(), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
-                user=request.user, person=person, data=form.cleaned_data,
-                household=person.household, mother=person.mother,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Perubahan disimpan.")
-            return redirect("ilp:person-detail", uuid=person.uuid)
-    return render(
-        request, "ilp/person_form.html",
-        {"form": form, "person": person, "title": f"Ubah data {person.name}"},
-        status=422 if request.method == "POST" else 200,
+    return form_page(
+        request, form,
+        lambda data: services.person_update(
+            user=request.user, person=person, data=data,
+            household=person.household, mother=person.mother,
+        ),
+        success="Perubahan disimpan.", next_url=lambda p: p.get_absolute_url(),
+        template="ilp/person_form.html",
+        context={"person": person, "title": f"Ubah data {person.name}"},
     )
 
 
@@ -158,19 +152,12 @@ def person_merge(request, uuid):
 @require_http_methods(["GET", "POST"])
 def pregnancy_create(request, uuid):
     person = get_for_user_or_404(Person, request.user, "registry.edit", uuid=uuid)
-    form = f.PregnancyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pregnancy_create(user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Kehamilan dicatat.")
-            return redirect("ilp:person-detail", uuid=person.uuid)
-    return render(
-        request, "ilp/simple_form.html",
-        {"form": form, "title": f"Catat kehamilan {person.name}", "back": person},
-        status=422 if request.method == "POST" else 200,
+    return form_page(
+        request, f.PregnancyForm(request.POST or None),
+        lambda data: services.pregnancy_create(user=request.user, person=person, **data),
+        success="Kehamilan dicatat.", next_url=lambda p: p.person.get_absolute_url(),
+        template="ilp/simple_form.html",
+        context={"title": f"Catat kehamilan {person.name}", "back": person},
     )
 
 
@@ -180,19 +167,12 @@ def pregnancy_close(request, uuid):
     pregnancy = get_for_user_or_404(
         Pregnancy.objects.select_related("person"), request.user, "registry.edit", uuid=uuid
     )
-    form = f.PregnancyCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pregnancy_close(user=request.user, pregnancy=pregnancy, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Hasil kehamilan dicatat.")
-            return redirect("ilp:person-detail", uuid=pregnancy.person.uuid)
-    return render(
-        request, "ilp/simple_form.html",
-        {"form": form, "title": "Catat akhir kehamilan", "back": pregnancy.person},
-        status=422 if request.method == "POST" else 200,
+    return form_page(
+        request, f.PregnancyCloseForm(request.POST or None),
+        lambda data: services.pregnancy_close(user=request.user, pregnancy=pregnancy, **data),
+        success="Hasil kehamilan dicatat.", next_url=lambda p: p.person.get_absolute_url(),
+        template="ilp/simple_form.html",
+        context={"title": "Catat akhir kehamilan", "back": pregnancy.person},
     )
 
 
@@ -223,19 +203,12 @@ def household_detail(request, uuid):
 @require_http_methods(["GET", "POST"])
 def household_create(request):
     form = f.HouseholdForm(request.POST or None, posyandu_qs=_editable_posyandu(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            household = services.household_create(
-                user=request.user, posyandu=data["posyandu"], data=data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Keluarga terdaftar. Sekarang tambahkan anggotanya.")
-            return redirect("ilp:household-detail", uuid=household.uuid)
-    return render(
-        request, "ilp/simple_form.html",
-        {"form": form, "title": "Daftarkan keluarga baru (KK)"},
-        status=422 if request.method == "POST" else 200,
+    return form_page(
+        request, form,
+        lambda data: services.household_create(
+            user=request.user, posyandu=data["posyandu"], data=data
+        ),
+        success="Keluarga terdaftar. Sekarang tambahkan anggotanya.",
+        next_url=lambda h: h.get_absolute_url(),
+        template="ilp/simple_form.html", context={"title": "Daftarkan keluarga baru (KK)"},
     )

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -66,6 +67,9 @@ class Household(TimeStamped):
 
     def __str__(self):
         return f"KK {self.kepala_keluarga}"
+
+    def get_absolute_url(self):
+        return reverse("ilp:household-detail", kwargs={"uuid": self.uuid})
 
 
 class Person(TimeStamped):
@@ -138,6 +142,9 @@ class Person(TimeStamped):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("ilp:person-detail", kwargs={"uuid": self.uuid})
 
     def save(self, *args, **kwargs):
         from ilp.identity import normalise_name

@@ -52,3 +52,20 @@ def test_merge_page_lists_candidates_and_merges(world, client):
     assert r.status_code == 302
     dupe.refresh_from_db()
     assert dupe.merged_into == keep
+
+
+def test_pregnancy_recorded_and_closed_from_the_pages(world, client):
+    woman = make_person(world.a1, name="Ibu Hamil", sex="P", birth_date=date(1995, 5, 5))
+    client.force_login(world.kader_a1)
+    r = client.post(f"/sasaran/{woman.uuid}/kehamilan/", {"hpht": "2026-06-01"})
+    assert r.status_code == 302 and r["Location"] == f"/sasaran/{woman.uuid}/"
+    pregnancy = woman.pregnancies.get()
+    assert pregnancy.due_date == date(2027, 3, 8)
+    r = client.post(f"/kehamilan/{pregnancy.uuid}/selesai/", {"outcome": "lahir_hidup",
+                                                              "outcome_date": "2030-01-01"})
+    assert r.status_code == 422 and "antara HPHT dan hari ini" in r.content.decode()
+    r = client.post(f"/kehamilan/{pregnancy.uuid}/selesai/", {"outcome": "lahir_hidup",
+                                                              "outcome_date": "2026-11-01"})
+    assert r.status_code == 302
+    pregnancy.refresh_from_db()
+    assert pregnancy.outcome == "lahir_hidup"
