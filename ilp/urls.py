@@ -19,6 +19,8 @@ urlpatterns = [
     path("hari-buka/", views_day.service_day_list, name="day-list"),
     path("hari-buka/<uuid:uuid>/", views_day.service_day_detail, name="day-detail"),
     path("hari-buka/<uuid:uuid>/daftar/", views_day.visit_register, name="day-register"),
+    # before the day-action catch-all, which would take hari-buka/<uuid>/impor/
+    path("", include("ilp.urls_import")),
     path("hari-buka/<uuid:uuid>/<slug:action>/", views_day.service_day_action, name="day-action"),
     path("kunjungan/<uuid:uuid>/", views_day.visit_detail, name="visit-detail"),
     path("kunjungan/<uuid:uuid>/ukur/", views_day.visit_measure, name="visit-measure"),
@@ -27,5 +29,4 @@ urlpatterns = [
     path("kunjungan/<uuid:uuid>/penyuluhan/", views_day.visit_counsel, name="visit-counsel"),
     path("bidan/antrian/", views_day.bidan_queue, name="bidan-queue"),
     path("", include("ilp.urls_exam")),
-    path("", include("ilp.urls_import")),
 ]
