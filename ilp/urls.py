@@ -19,9 +19,12 @@ urlpatterns = [
     path("hari-buka/", views_day.service_day_list, name="day-list"),
     path("hari-buka/<uuid:uuid>/", views_day.service_day_detail, name="day-detail"),
     path("hari-buka/<uuid:uuid>/daftar/", views_day.visit_register, name="day-register"),
-    # before the day-action catch-all, which would take hari-buka/<uuid>/impor/
     path("", include("ilp.urls_import")),
-    path("hari-buka/<uuid:uuid>/<slug:action>/", views_day.service_day_action, name="day-action"),
+    *[
+        path(f"hari-buka/<uuid:uuid>/{action}/", views_day.service_day_action,
+             {"action": action}, name="day-action")
+        for action in ("buka", "tutup", "buka-kembali")
+    ],
     path("kunjungan/<uuid:uuid>/", views_day.visit_detail, name="visit-detail"),
     path("kunjungan/<uuid:uuid>/ukur/", views_day.visit_measure, name="visit-measure"),
     path("kunjungan/<uuid:uuid>/pindah/", views_day.visit_move, name="visit-move"),
