@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ilp import forms_day as f
 from ilp.models import Person, ServiceDay, Step, Visit
 from ilp.selectors import day as sel
+from ilp.selectors.exam import step4_context
 from ilp.selectors.registry import person_search
 from ilp.selectors.visit import visit_context
 from ilp.services import day as services
@@ -155,6 +156,7 @@ def visit_detail(request, uuid, form=None, status=200):
         "can_kader": has_perm(request.user, "service.kader", visit.posyandu_id),
         "is_bidan": has_perm(request.user, "service.bidan", visit.posyandu_id),
     }
+    context |= step4_context(visit) if visit.step == 4 else {}
     return render(request, "ilp/visit_detail.html", context, status=status)
 
 
