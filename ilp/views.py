@@ -13,6 +13,7 @@ from ilp import forms as f
 from ilp.lifecycle import labels
 from ilp.models import Household, Person, Pregnancy
 from ilp.selectors.registry import household_search, person_search, possible_duplicates
+from ilp.selectors.visit import growth_chart
 from ilp.services import registry as services
 from posyandu.forms_util import add_service_errors, form_page
 from posyandu.models import Posyandu
@@ -53,6 +54,7 @@ def person_detail(request, uuid):
         "pregnancies": person.pregnancies.all(),
         "measurements": person.measurements.select_related("visit").order_by("-measured_on")[:24],
         "can_edit": has_perm(request.user, "registry.edit", person.posyandu_id),
+        "chart": growth_chart(person),
         "history": person.history.select_related("history_user").order_by("-history_date")[:10],
     }
     return render(request, "ilp/person_detail.html", context)

@@ -34,11 +34,15 @@ def _growth(person, m) -> list[dict]:
     ]
 
 
-def _chart(person, visit) -> str:
+def growth_chart(person, until=None) -> str:
+    """The KMS-style BB/U chart of a child's weighings up to ``until`` (SVG),
+    or "" when there is nothing under five years to draw."""
+    rows = person.measurements.filter(weight_kg__isnull=False)
+    if until is not None:
+        rows = rows.filter(measured_on__lte=until)
     points = [
         ((m.measured_on - person.birth_date).days / 30.4375, float(m.weight_kg))
-        for m in person.measurements.filter(measured_on__lte=visit.date, weight_kg__isnull=False)
-        .order_by("measured_on").only("measured_on", "weight_kg")
+        for m in rows.order_by("measured_on").only("measured_on", "weight_kg")
         if (m.measured_on - person.birth_date).days < 1857
     ]
     if not points:
@@ -91,7 +95,7 @@ def visit_context(visit: Visit) -> dict:
         "measurement": m,
         "growth": _growth(person, m),
         "flags": flags,
-        "chart": _chart(person, visit) if age_months < 61 else "",
+        "chart": growth_chart(person, until=visit.date) if age_months < 61 else "",
         "topics": topics,
         "suggested_topics": _suggested_topics(topics, flags=flags, groups=groups,
                                               age_months=age_months),

@@ -69,3 +69,20 @@ def test_pregnancy_recorded_and_closed_from_the_pages(world, client):
     assert r.status_code == 302
     pregnancy.refresh_from_db()
     assert pregnancy.outcome == "lahir_hidup"
+
+
+def test_child_page_shows_the_kms_chart_and_history(world, client):
+    from ilp.models import Measurement, ServiceDay, Visit
+    from ilp.services.measurements import measurements_recompute
+
+    child = make_person(world.a1, name="Anak Grafik", birth_date=date(2025, 1, 10))
+    for month, kg in ((3, "6.1"), (4, "6.8")):
+        day = ServiceDay.objects.create(posyandu=world.a1, date=date(2025, month, 12))
+        visit = Visit.objects.create(posyandu=world.a1, person=child, service_day=day, date=day.date)
+        Measurement.objects.create(visit=visit, posyandu=world.a1, person=child,
+                                   measured_on=day.date, weight_kg=kg)
+    measurements_recompute(person_ids=[child.pk])
+    client.force_login(world.kader_a1)
+    html = client.get(f"/sasaran/{child.uuid}/").content.decode()
+    assert "Grafik pertumbuhan" in html and html.count("<circle") >= 2
+    assert "12-04-2025" in html and ">6,8<" in html
