@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,10 +31,9 @@ from ilp.services.measurements import (
 )
 from posyandu.api import ScopedAPIMixin, scoped_object
 from posyandu.models import Posyandu
-from posyandu.scoping import get_for_user_or_404, has_perm
+from posyandu.scoping import get_for_user_or_404
 
 ERRORS_400 = OpenApiResponse(s.FieldErrors, description="Pesan per isian (Bahasa Indonesia)")
-NOT_YOURS = "Anda tidak berwenang mencatat di posyandu ini."
 UNUSUAL = (
     "Ada nilai yang tidak biasa; belum disimpan. Ukur ulang; jika sudah benar, kirim lagi "
     "dengan confirm_unusual: true."
@@ -45,11 +44,11 @@ def _day(user, uuid) -> ServiceDay:
     return get_for_user_or_404(ServiceDay.objects.select_related("posyandu"), user, uuid=uuid)
 
 
-def _visit(user, uuid) -> Visit:
+def _visit(user, uuid, perm: str = "view") -> Visit:
     return get_for_user_or_404(
         Visit.objects.select_related("person", "service_day", "posyandu", "measurement",
                                      "counselling"),
-        user, uuid=uuid,
+        user, perm, uuid=uuid,
     )
 
 
@@ -169,7 +168,12 @@ class VisitRegisterApi(APIView):
         visit, created = services.visit_register(
             user=request.user, day=day, person=person, client_id=v["client_id"]
         )
-        visit = _visit(request.user, visit.uuid)
+        if created:  # nothing else to load: answer from what is in hand
+            visit.person, visit.service_day, visit.posyandu = person, day, day.posyandu
+            for absent in (Visit.measurement, Visit.counselling):  # new: none yet
+                absent.related.set_cached_value(visit, None)
+        else:
+            visit = _visit(request.user, visit.uuid)
         return Response(s.VisitOutput(visit).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -218,29 +222,30 @@ class VisitMeasurementApi(APIView):
     )
     def put(self, request, uuid):
         user = request.user
-        visit = _visit(user, uuid)
-        if not has_perm(user, "service.kader", visit.posyandu_id):
-            raise PermissionDenied(NOT_YOURS)
+        # Looked up with the writing permission: one scope computation per request.
+        visit = _visit(user, uuid, "service.kader")
         data = s.MeasurementInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items()
                   if k not in ("confirm_unusual", "client_id")}
-        measurement = Measurement.objects.filter(visit=visit).first()
-        if not _unchanged(measurement, values):
-            try:
-                measurement = measurement_record(
-                    user=user, visit=visit, data=values,
-                    confirm_unusual=data.validated_data["confirm_unusual"],
-                )
-            except UnusualValues as exc:
-                return Response(
-                    {"code": CONFIRM_CODE, "detail": UNUSUAL, "errors": _field_errors(exc)},
-                    status=status.HTTP_409_CONFLICT,
-                )
-            except ValidationError as exc:
-                return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
-        if visit.step == Step.MEASURE:
-            services.visit_move(user=user, visit=visit, to=Step.RECORD)
+        measurement = getattr(visit, "measurement", None) if hasattr(visit, "measurement") else None
+        try:
+            with transaction.atomic():  # the set and the move to step 3: one commit
+                if not _unchanged(measurement, values):
+                    measurement = measurement_record(
+                        user=user, visit=visit, data=values,
+                        confirm_unusual=data.validated_data["confirm_unusual"],
+                    )
+                if visit.step == Step.MEASURE:
+                    services.visit_move(user=user, visit=visit, to=Step.RECORD)
+        except UnusualValues as exc:
+            return Response(
+                {"code": CONFIRM_CODE, "detail": UNUSUAL, "errors": _field_errors(exc)},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except ValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        measurement.visit = visit
         return Response(s.MeasurementOutput(measurement).data)
 
 

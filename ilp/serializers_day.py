@@ -107,9 +107,12 @@ class VisitOutput(serializers.ModelSerializer):
         person = visit.person
         if visit.date < person.birth_date:
             return []
+        # Only a woman can be pregnant (the one group the fields depend on besides age
+        # and sex): the pregnancy query is skipped for everybody else.
+        groups = person.lifecycle_groups(visit.date) if person.sex == "P" else []
         return measurement_fields(
             age_months=completed_months(person.birth_date, visit.date), sex=person.sex,
-            groups=person.lifecycle_groups(visit.date),
+            groups=groups,
             measures_bp=visit.posyandu.measures_blood_pressure,
         )
 

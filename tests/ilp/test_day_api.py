@@ -158,7 +158,8 @@ def test_kader_of_another_posyandu_gets_404(world, api, day, child):
     # Dinkes sees the visit but may not write in it
     api.force_authenticate(world.dinkes_1)
     assert api.get(f"/api/v1/visits/{visit}/").status_code == 200
-    assert measure(api, visit, WHO_CHILD).status_code == 403
+    assert measure(api, visit, WHO_CHILD).status_code == 404
+    assert not Measurement.objects.exists()
 
 
 def test_schedule_open_close_reopen_and_filter(world, api):
