@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/posyandu
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint bench-api clean
+.PHONY: setup run test lint bench-api clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,3 +34,9 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# Step-2 benchmark (not a test): PostgreSQL + gunicorn on 127.0.0.1, prints req/s and latencies.
+BENCH_ARGS ?= --kader 50
+bench: setup
+	./scripts/ensure-services.sh
+	$(PY) scripts/bench_step2.py $(BENCH_ARGS)
