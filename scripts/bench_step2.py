@@ -35,6 +35,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -221,11 +222,12 @@ class Http:
             conn.close()
 
 
-def wait_for_server(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for_server(port: int, proc: subprocess.Popen, log_path: Path, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped during start-up (see its log above)")
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise SystemExit(f"gunicorn stopped during start-up:\n{tail}")
         try:
             status, _, _ = Http(port, timeout=5).request("GET", "/masuk/")
             if status == 200:
@@ -489,14 +491,15 @@ def run(args) -> int:
             f"{plan['people']} people, {args.kader} kader, {children} balita to weigh")
 
         port = free_port()
-        server_log = open(Path(static_root) / "gunicorn.log", "w")  # noqa: SIM115
+        log_path = Path(static_root) / "gunicorn.log"
+        server_log = open(log_path, "w")  # noqa: SIM115
         proc = subprocess.Popen(
             [str(GUNICORN), "posyandu.wsgi:application", "-w", str(args.workers),
              "--bind", f"{HOST}:{port}", "--access-logfile", "-" if args.access_log else "/dev/null",
              "--timeout", "120"],
             cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT,
         )
-        wait_for_server(port, proc)
+        wait_for_server(port, proc, log_path)
         http = Http(port)
         warm_up(http, plan, args.workers)
         if args.wait_idle:
@@ -530,6 +533,7 @@ def run(args) -> int:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        shutil.rmtree(static_root, ignore_errors=True)  # collected static files, server log
         if args.keep_db:
             log(f"database kept: {args.database_url}")
         else:
