@@ -15,7 +15,7 @@ from ilp.models import Person, ServiceDay, Step, Visit
 from ilp.selectors import day as sel
 from ilp.selectors.exam import step4_context
 from ilp.selectors.registry import person_search
-from ilp.selectors.visit import visit_context
+from ilp.selectors.visit import counselling_topics, step2_fields, visit_context
 from ilp.services import day as services
 from ilp.services.measurements import (
     UnusualValues,
@@ -130,28 +130,28 @@ def _typed(value) -> str:
     return str(value).replace(".", ",")
 
 
-def _measurement_form(visit, data=None, show_confirm=False):
-    ctx = visit_context(visit)
+def _measurement_form(visit, data=None, show_confirm=False, fields=None):
+    fields = fields or step2_fields(visit)
     initial = {}
     if m := getattr(visit, "measurement", None):
-        initial = {k: getattr(m, k) for k in ctx["fields"] if hasattr(m, k)}
-        initial = {k: _typed(v) for k, v in initial.items()}
+        initial = {k: _typed(getattr(m, k)) for k in fields if hasattr(m, k)}
         initial["length_method"] = m.length_method
     else:
-        initial["length_method"] = "lying" if ctx["age_days"] < 731 else "standing"
-    return f.MeasurementForm(data, fields=ctx["fields"], show_confirm=show_confirm, initial=initial)
+        age_days = (visit.date - visit.person.birth_date).days
+        initial["length_method"] = "lying" if age_days < 731 else "standing"
+    return f.MeasurementForm(data, fields=fields, show_confirm=show_confirm, initial=initial)
 
 
 @login_required
 def visit_detail(request, uuid, form=None, status=200):
     visit = _visit(request, uuid)
-    context = visit_context(visit) | {
+    ctx = visit_context(visit)
+    context = ctx | {
         "visit": visit,
-        "form": form or _measurement_form(visit),
+        "form": form or _measurement_form(visit, fields=ctx["fields"]),
         "override_form": f.OverrideForm(),
         "counselling_form": f.CounsellingForm(
-            topics=visit_context(visit)["topics"],
-            initial={"topics": visit_context(visit)["suggested_topics"]},
+            topics=ctx["topics"], initial={"topics": ctx["suggested_topics"]}
         ),
         "can_kader": has_perm(request.user, "service.kader", visit.posyandu_id),
         "is_bidan": has_perm(request.user, "service.bidan", visit.posyandu_id),
@@ -220,8 +220,7 @@ def visit_override(request, uuid):
 def visit_counsel(request, uuid):
     """Step 5: topics given; the visit is done."""
     visit = _visit(request, uuid)
-    ctx = visit_context(visit)
-    form = f.CounsellingForm(request.POST, topics=ctx["topics"])
+    form = f.CounsellingForm(request.POST, topics=counselling_topics(visit))
     if form.is_valid():
         try:
             services.counselling_record(user=request.user, visit=visit, **form.cleaned_data)

@@ -61,6 +61,20 @@ def _suggested_topics(topics, *, flags, groups, age_months) -> list[str]:
     return chosen or ["phbs"]
 
 
+def step2_fields(visit: Visit, groups: list[str] | None = None) -> list[str]:
+    """The step-2 fields for this person on this visit (cheap: no history)."""
+    person = visit.person
+    return measurement_fields(
+        age_months=completed_months(person.birth_date, visit.date), sex=person.sex,
+        groups=person.lifecycle_groups(visit.date) if groups is None else groups,
+        measures_bp=visit.posyandu.measures_blood_pressure,
+    )
+
+
+def counselling_topics(visit: Visit) -> list[dict]:
+    return table("counselling_topics", visit.date)["topics"]
+
+
 def visit_context(visit: Visit) -> dict:
     person = visit.person
     on = visit.date
@@ -80,15 +94,14 @@ def visit_context(visit: Visit) -> dict:
                          .values_list("given_on", flat=True)),
         payload=table("immunisation_schedule", on),
     ) if age_months < 60 else None
-    topics = table("counselling_topics", on)["topics"]
+    topics = counselling_topics(visit)
     return {
         "person": person,
         "age_days": age_days,
         "age_months": age_months,
         "age_years": age_months // 12,
         "groups": labels(groups, table("lifecycle_groups", on)),
-        "fields": measurement_fields(age_months=age_months, sex=person.sex, groups=groups,
-                                     measures_bp=visit.posyandu.measures_blood_pressure),
+        "fields": step2_fields(visit, groups),
         "due": due_items(on=on, age_months=age_months, sex=person.sex, groups=groups,
                          immunisations=doses, vitamin_a=vit_a),
         "doses": doses,
