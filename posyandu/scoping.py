@@ -52,23 +52,36 @@ def posyandu_ids_for(user, perm: str = "view") -> frozenset[int]:
     return cache[perm]
 
 
+def _memberships(user) -> list[dict]:
+    """The user's active membership rows, read once per request."""
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if "_rows" not in cache:
+        from posyandu.models import Membership
+
+        cache["_rows"] = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .values("role", "posyandu_id", "puskesmas_id", "kabupaten_id")
+        )
+    return cache["_rows"]
+
+
 def _compute_ids(user, roles: list[str]) -> frozenset[int]:
-    from posyandu.models import Membership, Posyandu, Role
+    from posyandu.models import Posyandu, Role
 
     if user.is_superuser:
         return frozenset(Posyandu.objects.values_list("id", flat=True))
-    rows = Membership.objects.filter(user=user, is_active=True, role__in=roles)
-    by_role: dict[str, list] = {}
-    for m in rows.values("role", "posyandu_id", "puskesmas_id", "kabupaten_id"):
-        by_role.setdefault(m["role"], []).append(m)
-    if Role.ADMIN in by_role:
+    rows = [m for m in _memberships(user) if m["role"] in roles]
+    if any(m["role"] == Role.ADMIN for m in rows):
         return frozenset(Posyandu.objects.values_list("id", flat=True))
-    q = models.Q(pk__in=[])
-    for role in (Role.KADER, Role.BIDAN):
-        q |= models.Q(pk__in=[m["posyandu_id"] for m in by_role.get(role, [])])
-    q |= models.Q(desa__puskesmas_id__in=[m["puskesmas_id"] for m in by_role.get(Role.PUSKESMAS, [])])
-    q |= models.Q(
-        desa__kecamatan__kabupaten_id__in=[m["kabupaten_id"] for m in by_role.get(Role.DINKES, [])]
+    direct = {m["posyandu_id"] for m in rows if m["role"] in (Role.KADER, Role.BIDAN)}
+    puskesmas = [m["puskesmas_id"] for m in rows if m["role"] == Role.PUSKESMAS]
+    kabupaten = [m["kabupaten_id"] for m in rows if m["role"] == Role.DINKES]
+    if not puskesmas and not kabupaten:  # kader and bidan: no further query
+        return frozenset(direct)
+    q = (
+        models.Q(pk__in=direct)
+        | models.Q(desa__puskesmas_id__in=puskesmas)
+        | models.Q(desa__kecamatan__kabupaten_id__in=kabupaten)
     )
     return frozenset(Posyandu.objects.filter(q).values_list("id", flat=True))
 
@@ -81,11 +94,7 @@ def roles_of(user) -> set[str]:
     """The user's active roles (for menus and home pages, never for data access)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    from posyandu.models import Membership
-
-    roles = set(
-        Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True)
-    )
+    roles = {m["role"] for m in _memberships(user)}
     if user.is_superuser:
         roles.add("admin")
     return roles
