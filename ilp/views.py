@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ilp import forms as f
-from ilp.lifecycle import labels
+from ilp.lifecycle import completed_years, labels
 from ilp.models import Household, Person, Pregnancy
 from ilp.selectors.registry import household_search, person_search, possible_duplicates
 from ilp.selectors.visit import growth_chart
@@ -55,6 +55,7 @@ def person_detail(request, uuid):
         "measurements": person.measurements.select_related("visit").order_by("-measured_on")[:24],
         "can_edit": has_perm(request.user, "registry.edit", person.posyandu_id),
         "chart": growth_chart(person),
+        "can_be_mother": person.sex == "P" and completed_years(person.birth_date, today) >= 10,
         "history": person.history.select_related("history_user").order_by("-history_date")[:10],
     }
     return render(request, "ilp/person_detail.html", context)

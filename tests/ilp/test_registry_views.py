@@ -86,3 +86,12 @@ def test_child_page_shows_the_kms_chart_and_history(world, client):
     html = client.get(f"/sasaran/{child.uuid}/").content.decode()
     assert "Grafik pertumbuhan" in html and html.count("<circle") >= 2
     assert "12-04-2025" in html and ">6,8<" in html
+
+
+def test_mother_actions_only_for_women_old_enough(world, client):
+    girl = make_person(world.a1, name="Anak Perempuan", sex="P", birth_date=date(2024, 10, 3))
+    woman = make_person(world.a1, name="Ibu Muda", sex="P", birth_date=date(1998, 1, 1))
+    client.force_login(world.kader_a1)
+    assert "Catat kehamilan" not in client.get(f"/sasaran/{girl.uuid}/").content.decode()
+    html = client.get(f"/sasaran/{woman.uuid}/").content.decode()
+    assert "Catat kehamilan" in html and "Daftarkan anak" in html
