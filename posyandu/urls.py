@@ -8,6 +8,8 @@ from posyandu import views
 
 api_v1 = [
     path("", include(("ilp.api_urls", "ilp"), namespace="ilp")),
+    path("reports/", include(("reports.api_urls", "reports"), namespace="reports")),
+    path("kader/", include(("kader.api_urls", "kader"), namespace="kader")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("auth/token/", obtain_auth_token, name="token"),
 ]
@@ -17,6 +19,8 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("ilp.urls")),
+    path("laporan/", include("reports.urls")),
+    path("kader/", include("kader.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -136,6 +137,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery beat (production runs `celery -A posyandu beat`; see docs/deployment.md).
+CELERY_BEAT_SCHEDULE = {
+    # Last month's reports for every Puskesmas, on the first morning of the month.
+    "monthly-reports": {
+        "task": "reports.schedule_monthly_reports",
+        "schedule": crontab(minute=0, hour=5, day_of_month=1),
+    },
+    # Follow-up task rules, every night (they also run after each save).
+    "followup-rules": {
+        "task": "kader.run_followup_rules",
+        "schedule": crontab(minute=30, hour=1),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

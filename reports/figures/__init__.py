@@ -1,0 +1,1 @@
+"""Monthly figures computed in the database (SKDN, ILP recap, SIP, follow-up)."""
