@@ -19,7 +19,7 @@ from django.http import Http404
 
 # What each role may do inside its scope. Roles not listed grant nothing.
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    "kader": frozenset({"view", "registry.edit", "service.kader"}),
+    "kader": frozenset({"view", "registry.edit", "service.kader", "reports"}),
     "bidan": frozenset(
         {"view", "registry.edit", "registry.merge", "service.kader", "service.bidan", "reports"}
     ),
