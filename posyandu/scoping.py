@@ -19,15 +19,23 @@ from django.http import Http404
 
 # What each role may do inside its scope. Roles not listed grant nothing.
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    "kader": frozenset({"view", "registry.edit", "service.kader", "reports"}),
-    "bidan": frozenset(
-        {"view", "registry.edit", "registry.merge", "service.kader", "service.bidan", "reports"}
+    "kader": frozenset(
+        {"view", "registry.edit", "service.kader", "reports", "social.view", "social.refer"}
     ),
-    "puskesmas": frozenset({"view", "registry.edit", "registry.merge", "reports"}),
+    "bidan": frozenset(
+        {"view", "registry.edit", "registry.merge", "service.kader", "service.bidan", "reports",
+         "team.manage", "social.view", "social.refer"}
+    ),
+    "puskesmas": frozenset(
+        {"view", "registry.edit", "registry.merge", "reports", "team.manage", "social.view"}
+    ),
     "dinkes": frozenset({"view", "reports"}),
     "admin": frozenset(
-        {"view", "registry.edit", "registry.merge", "service.kader", "service.bidan", "reports"}
+        {"view", "registry.edit", "registry.merge", "service.kader", "service.bidan", "reports",
+         "team.manage", "social.view", "social.refer", "social.handle"}
     ),
+    # "puskesos" (Puskesos officers, desa scope: social.view + social.handle) is
+    # added with the social-referral feature.
 }
 PERMS = frozenset().union(*ROLE_PERMS.values())
 
