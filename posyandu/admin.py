@@ -7,7 +7,7 @@ from posyandu import models as m
 class MembershipInline(admin.TabularInline):
     model = m.Membership
     extra = 0
-    autocomplete_fields = ["posyandu", "puskesmas", "kabupaten"]
+    autocomplete_fields = ["posyandu", "puskesmas", "kabupaten", "desa"]
 
 
 @admin.register(m.User)
@@ -58,10 +58,10 @@ class PosyanduAdmin(admin.ModelAdmin):
 
 @admin.register(m.Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "posyandu", "puskesmas", "kabupaten", "is_active"]
+    list_display = ["user", "role", "posyandu", "puskesmas", "kabupaten", "desa", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__first_name"]
-    autocomplete_fields = ["user", "posyandu", "puskesmas", "kabupaten"]
+    autocomplete_fields = ["user", "posyandu", "puskesmas", "kabupaten", "desa"]
 
 
 @admin.register(m.ReferenceTable)

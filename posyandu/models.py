@@ -179,6 +179,7 @@ class Role(models.TextChoices):
     BIDAN = "bidan", "Bidan/perawat"
     PUSKESMAS = "puskesmas", "Petugas Puskesmas"
     DINKES = "dinkes", "Dinas Kesehatan"
+    PUSKESOS = "puskesos", "Petugas Puskesos"
     ADMIN = "admin", "Administrator"
 
 
@@ -188,9 +189,10 @@ ROLE_SCOPE_FIELD = {
     Role.BIDAN: "posyandu",
     Role.PUSKESMAS: "puskesmas",
     Role.DINKES: "kabupaten",
+    Role.PUSKESOS: "desa",
     Role.ADMIN: None,
 }
-SCOPE_FIELDS = ("posyandu", "puskesmas", "kabupaten")
+SCOPE_FIELDS = ("posyandu", "puskesmas", "kabupaten", "desa")
 
 
 def _only(field: str | None) -> Q:
@@ -202,7 +204,8 @@ def _only(field: str | None) -> Q:
 
 class Membership(TimeStamped):
     """One role of one user over one scope. A bidan has one row per posyandu
-    she covers; a kader has exactly one active posyandu."""
+    she covers; a kader has exactly one active posyandu; a Puskesos officer
+    (Kemensos, not health) has one desa and sees only its social referrals."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices)
@@ -215,6 +218,9 @@ class Membership(TimeStamped):
     kabupaten = models.ForeignKey(
         Kabupaten, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
+    desa = models.ForeignKey(
+        Desa, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -226,6 +232,7 @@ class Membership(TimeStamped):
                     (Q(role__in=[Role.KADER, Role.BIDAN]) & _only("posyandu"))
                     | (Q(role=Role.PUSKESMAS) & _only("puskesmas"))
                     | (Q(role=Role.DINKES) & _only("kabupaten"))
+                    | (Q(role=Role.PUSKESOS) & _only("desa"))
                     | (Q(role=Role.ADMIN) & _only(None))
                 ),
                 name="membership_scope_matches_role",
@@ -249,7 +256,7 @@ class Membership(TimeStamped):
         ]
 
     def __str__(self):
-        scope = self.posyandu or self.puskesmas or self.kabupaten or "semua wilayah"
+        scope = self.posyandu or self.puskesmas or self.kabupaten or self.desa or "semua wilayah"
         return f"{self.get_role_display()} – {scope}"
 
 

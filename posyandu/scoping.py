@@ -24,18 +24,22 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     ),
     "bidan": frozenset(
         {"view", "registry.edit", "registry.merge", "service.kader", "service.bidan", "reports",
-         "team.manage", "social.view", "social.refer"}
+         "team.manage", "social.view", "social.refer", "referral.handle"}
     ),
+    # Puskesmas staff receive the health referrals (referral.handle: diterima,
+    # ditindaklanjuti, batal) but do not run the service day.
     "puskesmas": frozenset(
-        {"view", "registry.edit", "registry.merge", "reports", "team.manage", "social.view"}
+        {"view", "registry.edit", "registry.merge", "reports", "team.manage", "social.view",
+         "referral.handle"}
     ),
     "dinkes": frozenset({"view", "reports"}),
     "admin": frozenset(
         {"view", "registry.edit", "registry.merge", "service.kader", "service.bidan", "reports",
-         "team.manage", "social.view", "social.refer", "social.handle"}
+         "team.manage", "social.view", "social.refer", "social.handle", "referral.handle"}
     ),
-    # "puskesos" (Puskesos officers, desa scope: social.view + social.handle) is
-    # added with the social-referral feature.
+    # Puskesos officers (Kemensos, desa scope): the social referrals of their
+    # desa's posyandu and nothing of the health record.
+    "puskesos": frozenset({"social.view", "social.handle"}),
 }
 PERMS = frozenset().union(*ROLE_PERMS.values())
 
@@ -68,7 +72,7 @@ def _memberships(user) -> list[dict]:
 
         cache["_rows"] = list(
             Membership.objects.filter(user=user, is_active=True)
-            .values("role", "posyandu_id", "puskesmas_id", "kabupaten_id")
+            .values("role", "posyandu_id", "puskesmas_id", "kabupaten_id", "desa_id")
         )
     return cache["_rows"]
 
@@ -84,12 +88,14 @@ def _compute_ids(user, roles: list[str]) -> frozenset[int]:
     direct = {m["posyandu_id"] for m in rows if m["role"] in (Role.KADER, Role.BIDAN)}
     puskesmas = [m["puskesmas_id"] for m in rows if m["role"] == Role.PUSKESMAS]
     kabupaten = [m["kabupaten_id"] for m in rows if m["role"] == Role.DINKES]
-    if not puskesmas and not kabupaten:  # kader and bidan: no further query
+    desa = [m["desa_id"] for m in rows if m["role"] == Role.PUSKESOS]
+    if not puskesmas and not kabupaten and not desa:  # kader and bidan: no further query
         return frozenset(direct)
     q = (
         models.Q(pk__in=direct)
         | models.Q(desa__puskesmas_id__in=puskesmas)
         | models.Q(desa__kecamatan__kabupaten_id__in=kabupaten)
+        | models.Q(desa_id__in=desa)
     )
     return frozenset(Posyandu.objects.filter(q).values_list("id", flat=True))
 

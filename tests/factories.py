@@ -67,6 +67,8 @@ class World:
     dinkes_1: User  # kabupaten 1
     admin: User
     outsider: User  # no membership at all
+    puskesos_a: User  # Puskesos officer of desa Kencong (posyandu a1 and a2)
+    puskesos_b: User  # Puskesos officer of desa Cakru (posyandu b1)
 
 
 def make_world() -> World:
@@ -98,4 +100,6 @@ def make_world() -> World:
         dinkes_1=make_user("dinkes_1", role=Role.DINKES, kabupaten=kab1),
         admin=make_user("admin", role=Role.ADMIN),
         outsider=make_user("outsider"),
+        puskesos_a=make_user("puskesos_a", role=Role.PUSKESOS, desa=desa_a),
+        puskesos_b=make_user("puskesos_b", role=Role.PUSKESOS, desa=desa_b),
     )
