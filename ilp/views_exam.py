@@ -231,7 +231,9 @@ def referral_list(request):
         qs = qs.filter(status__in=Referral.OPEN_STATUSES).order_by("created_at")[:200]
     rows = sel.referral_rows(qs)
     for row in rows:
-        row["can_change"] = has_perm(request.user, services.PERM, row["referral"].posyandu_id)
+        row["can_change"] = has_perm(
+            request.user, services.REFERRAL_PERM, row["referral"].posyandu_id
+        )
     return render(request, "ilp/referral_list.html", {"rows": rows, "show_all": show_all})
 
 
@@ -245,7 +247,8 @@ def referral_status(request, uuid):
     if not url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
         nxt = ""
     back = nxt or reverse("ilp:referral-list")
-    if _not_bidan(request, referral.posyandu_id):
+    if not has_perm(request.user, services.REFERRAL_PERM, referral.posyandu_id):
+        messages.error(request, services.REFERRAL_REFUSED)
         return redirect(back)
     form = fx.ReferralStatusForm(request.POST)
     if form.is_valid():

@@ -38,6 +38,12 @@ from posyandu.reference import table
 from posyandu.scoping import has_perm
 
 PERM = "service.bidan"
+# Moving a health referral along (diterima, ditindaklanjuti, batal): the bidan
+# of the posyandu or the staff of its Puskesmas, never a kader.
+REFERRAL_PERM = "referral.handle"
+REFERRAL_REFUSED = (
+    "Hanya bidan/perawat posyandu ini atau petugas Puskesmas yang boleh mengubah status rujukan."
+)
 
 # Plausible ranges: outside them the value is a typing error, never stored.
 SYSTOLIC_RANGE = (60, 260)
@@ -500,8 +506,11 @@ def referral_create(
 @transaction.atomic
 def referral_set_status(*, user, referral: Referral, status: str, notes: str = "") -> Referral:
     """Move a referral along dirujuk → diterima → ditindaklanjuti; an open
-    referral may be cancelled (batal, with a reason). Nothing else."""
-    _require(user, referral.posyandu_id)
+    referral may be cancelled (batal, with a reason). Nothing else. Needs
+    ``referral.handle`` (the bidan of the posyandu or staff of its Puskesmas);
+    a kader is refused."""
+    if not has_perm(user, REFERRAL_PERM, referral.posyandu_id):
+        raise PermissionDenied(REFERRAL_REFUSED)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if status not in Referral.Status.values:
         raise ValidationError({"status": "Status rujukan tidak dikenal."})
