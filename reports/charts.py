@@ -31,7 +31,7 @@ BULAN = (
 SKDN_COLOURS = {"S": "#d93025", "K": "#f2b705", "D": "#1e8e3e", "N": "#1a5fd0"}
 SKDN_NAMES = {"S": "Sasaran", "K": "Punya KMS/KIA", "D": "Ditimbang", "N": "Naik"}
 SERIES_COLOURS = {"D/S": "#1e8e3e", "N/D": "#1a5fd0", "K/S": "#b06000", "N/S": "#7b3fb5",
-                  "D/K": "#00838f", "N/D'": "#5f6368", "BGM/D": "#b3261e", "2T/D": "#8a6100"}
+                  "D/K": "#00838f", "N/D′": "#5f6368", "BGM/D": "#b3261e", "2T/D": "#8a6100"}
 _FALLBACK_COLOURS = ("#1e8e3e", "#1a5fd0", "#b06000", "#7b3fb5", "#b3261e")
 _TEXT = "#1f2328"
 _GRID = "#d5d9dc"
