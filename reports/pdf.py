@@ -1,0 +1,255 @@
+"""Report PDF: figures -> HTML (Django templates, print CSS) -> WeasyPrint.
+
+WeasyPrint gets ``StaticOnlyFetcher``: it serves the project's own static files
+(found through the staticfiles finders, else under STATIC_ROOT) and refuses
+everything else (http, https to other hosts, file:, data:, ``..`` paths), so a
+report never reaches the network or the server's files. Fonts are the local
+DejaVu Sans (fonts-dejavu-core); nothing is embedded from the network. Charts
+are inline SVG from ``reports.charts``.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from reports.charts import month_label, skdn_bars_svg, trend_svg
+from reports.figures.tables import Table
+
+# The made-up origin the report HTML is rendered at; only its static path is served.
+BASE_URL = "https://laporan.posyandu.invalid/"
+WIDE_COLUMNS = 11  # more value columns than this: a landscape page
+XWIDE_COLUMNS = 22  # smaller type as well
+TREND_MONTHS = 12
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+def _static_prefix() -> str:
+    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
+    if not prefix.startswith("/"):
+        prefix = "/" + prefix
+    return prefix if prefix.endswith("/") else prefix + "/"
+
+
+def static_path_for(url: str) -> Path:
+    """The file behind a report URL, or RefusedURL. Only
+    ``BASE_URL + STATIC_URL + <relative path>`` is accepted."""
+    base = urlsplit(BASE_URL)
+    parts = urlsplit(url)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        raise RefusedURL(f"refused (not a project static file): {url[:80]}")
+    path = unquote(parts.path)
+    prefix = _static_prefix()
+    if not path.startswith(prefix) or "\\" in path or "\x00" in path:
+        raise RefusedURL(f"refused (outside static): {url[:80]}")
+    relative = path[len(prefix):]
+    segments = relative.split("/")
+    if not relative or any(s in ("", ".", "..") for s in segments):
+        raise RefusedURL(f"refused (path): {url[:80]}")
+    relative = posixpath.normpath(relative)
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    root = Path(settings.STATIC_ROOT).resolve()
+    candidate = (root / relative).resolve()
+    if root in candidate.parents and candidate.is_file():
+        return candidate
+    raise RefusedURL(f"not found: {url[:80]}")
+
+
+try:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+except ImportError:  # pragma: no cover - weasyprint is a dependency
+    URLFetcher = object
+    URLFetcherResponse = None
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that reads only the project's static files."""
+
+    def __init__(self):
+        super().__init__(fail_on_errors=False)
+
+    def fetch(self, url, headers=None):
+        path = static_path_for(url)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+
+def html_to_pdf(html: str) -> tuple[bytes, int]:
+    """PDF bytes and page count."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    return document.write_pdf(), len(document.pages)
+
+
+# --------------------------------------------------------------------------- content
+
+@dataclass
+class Cell:
+    text: str
+    num: bool = True
+
+
+def format_value(value, kind: str) -> str:
+    if value is None or value == "":
+        return "–"
+    if kind == "pct":
+        text = f"{float(value):.1f}"
+        return text.replace(".", ",")
+    if kind == "int":
+        return f"{int(value):,}".replace(",", ".")
+    return str(value)
+
+
+def table_context(table: Table) -> dict:
+    n = len(table.columns)
+    groups = table.header_groups()
+    two_rows = any(g for g, _ in groups)
+    # Header cells as on the paper forms: (text, colspan, rowspan); a column
+    # with no group spans both header rows.
+    top: list[tuple[str, int, int]] = [(table.label_header, 1, 2 if two_rows else 1)]
+    bottom: list[str] = []
+    i = 0
+    for group, span in groups:
+        cols = table.columns[i:i + span]
+        i += span
+        if group:
+            top.append((group, span, 1))
+            bottom += [c.label for c in cols]
+        else:
+            top += [(c.label, 1, 2 if two_rows else 1) for c in cols]
+    rows = []
+    for row in table.rows:
+        cells = [Cell(format_value(v, c.kind), c.kind != "text")
+                 for v, c in zip(row.values, table.columns, strict=False)]
+        rows.append({"label": row.label, "cells": cells, "is_total": row.is_total})
+    return {
+        "code": table.code,
+        "title": table.title,
+        "label_header": table.label_header,
+        "columns": table.columns,
+        "header_top": top,
+        "header_bottom": bottom,
+        "rows": rows,
+        "notes": table.notes,
+        "wide": n > WIDE_COLUMNS,
+        "xwide": n > XWIDE_COLUMNS,
+    }
+
+
+SIGNATURES = {
+    "posyandu": (("Mengetahui,", "Bidan Desa/Kelurahan"), ("", "Koordinator Kader Posyandu")),
+    "puskesmas": (("Mengetahui,", "Kepala Puskesmas"), ("", "Petugas Gizi/Pengelola ILP")),
+    "kabupaten": (("Mengetahui,", "Kepala Dinas Kesehatan"), ("", "Pengelola Program Gizi/ILP")),
+}
+KIND_TITLES = {
+    "skdn": "Laporan Bulanan Penimbangan Balita (SKDN)",
+    "sip": "Laporan Sistem Informasi Posyandu (SIP)",
+    "ilp": "Rekapitulasi Bulanan Hasil Pelayanan Posyandu ILP",
+}
+
+
+def header_context(report) -> tuple[list[tuple[str, str]], str]:
+    """The header lines (label, value) as on the paper forms, and the place
+    for the signature date line."""
+    month = month_label(report.month, short=False)
+    if report.level == "posyandu":
+        p = report.posyandu
+        desa, kec = p.desa, p.desa.kecamatan
+        return [
+            ("Posyandu", p.nama),
+            ("Desa/Kelurahan", desa.nama),
+            ("Kecamatan", kec.nama),
+            ("Puskesmas", desa.puskesmas.nama),
+            ("Kabupaten/Kota", kec.kabupaten.nama),
+            ("Bulan", month),
+        ], desa.nama
+    if report.level == "puskesmas":
+        pkm = report.puskesmas
+        kec = pkm.kecamatan
+        return [
+            ("Puskesmas", pkm.nama),
+            ("Kecamatan", kec.nama),
+            ("Kabupaten/Kota", kec.kabupaten.nama),
+            ("Provinsi", kec.kabupaten.provinsi),
+            ("Bulan", month),
+        ], kec.nama
+    kab = report.kabupaten
+    return [
+        ("Kabupaten/Kota", kab.nama),
+        ("Provinsi", kab.provinsi),
+        ("Bulan", month),
+    ], kab.nama
+
+
+def css_string(text: str) -> str:
+    """A double-quoted CSS string, safe inside a <style> element."""
+    out = []
+    for ch in str(text):
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return mark_safe('"' + "".join(out) + '"')  # noqa: S308
+
+
+def _long_date(day) -> str:
+    from reports.charts import BULAN
+
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
+def report_context(report, posyandu_ids, tables: list[Table]) -> dict:
+    from reports.figures.skdn import add_all, skdn, skdn_trend
+
+    totals = add_all(skdn(posyandu_ids, report.month).values())
+    trend = skdn_trend(posyandu_ids, report.month, TREND_MONTHS)
+    points = [(m, s.indicators()) for m, s in trend]
+    lines, place = header_context(report)
+    now = timezone.localtime()
+    title = KIND_TITLES.get(report.kind, report.get_kind_display())
+    return {
+        "report": report,
+        "css_url": BASE_URL + _static_prefix().lstrip("/") + "css/report-print.css",
+        "title": title,
+        "page_top_left": css_string(title),
+        "page_top_right": css_string(f"{report.area} · {month_label(report.month, short=False)}"),
+        "area_name": str(report.area),
+        "month_label": month_label(report.month, short=False),
+        "header": lines,
+        "skdn": totals,
+        "indicators": totals.indicators(),
+        "skdn_svg": mark_safe(skdn_bars_svg(totals, title="Grafik SKDN " + month_label(report.month))),  # noqa: S308
+        "trend_svg": mark_safe(trend_svg(points, ("D/S", "N/D"), width=520, height=230,  # noqa: S308
+                                         title="Tren D/S dan N/D 12 bulan")),
+        "tables": [table_context(t) for t in tables],
+        "signatures": SIGNATURES[report.level],
+        "place_date": f"{place}, {_long_date(now.date())}",
+        "generated_at": now,
+        "data_as_of": timezone.localtime(report.data_as_of) if report.data_as_of else now,
+    }
+
+
+def render_report_html(report, posyandu_ids) -> str:
+    from reports.figures.build import report_tables
+
+    tables = report_tables(report.kind, report.level, list(posyandu_ids), report.month)
+    return render_to_string("reports/pdf/report.html", report_context(report, posyandu_ids, tables))
+
+
+def render_report_pdf(report, posyandu_ids) -> tuple[bytes, int]:
+    return html_to_pdf(render_report_html(report, posyandu_ids))
