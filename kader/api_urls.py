@@ -1,3 +1,7 @@
 """API routes under /api/v1/kader/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("kader.api_social")),
+]
