@@ -177,7 +177,12 @@ def trend_svg(
             dots.append(f'<circle data-series="{escape(key)}" data-month="{m:%Y-%m}" '
                         f'data-value="{_n(v)}" cx="{_n(x)}" cy="{_n(y)}" r="3"/>')
             if values:
-                dy = -6 if idx % 2 == 0 else 13
+                # Above the point when it is the highest of the month (or
+                # there is no room under it), else below: labels of two
+                # lines do not sit on each other or on the month names.
+                others = [d.get(k) for k in series if k != key and d.get(k) is not None]
+                below = others and (v, -idx) < (max(others), 0) and py(v) + 13 < bottom - 2
+                dy = 13 if below else -6
                 texts.append(f'<text x="{_n(x)}" y="{_n(y + dy)}">{_pct_short(v)}</text>')
         lines = "".join(
             f'<polyline data-series="{escape(key)}" points="'

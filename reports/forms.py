@@ -42,8 +42,9 @@ def area_key(area: Area) -> str:
     return f"{area.level}-{area.obj.pk}"
 
 
-def area_choice_label(area: Area) -> str:
-    return f"{LEVEL_LABELS[area.level]} {area.name}"
+def area_title(area: Area) -> str:
+    """"Posyandu Melati", "Puskesmas Kencong", "Kabupaten/Kota Jember"."""
+    return f"{LEVEL_LABELS[area.level]} {area.name}" if area.level == "kabupaten" else area.name
 
 
 def area_from_key(user, key: str) -> Area:
@@ -75,7 +76,7 @@ class DashboardFilter(forms.Form):
 
     def __init__(self, *args, areas: list[Area], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(area_key(a), area_choice_label(a)) for a in areas]
+        self.fields["area"].choices = [(area_key(a), area_title(a)) for a in areas]
 
     def clean_month(self):
         text = self.cleaned_data.get("month")

@@ -1,0 +1,136 @@
+"""Dashboard pages: who sees which area, and the figures against the
+hand-computed data of tests/reports/dashboard_data.py."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from posyandu.reference import sync_shipped_tables
+from tests.reports.dashboard_data import MONTH, build_area_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_tables(db):
+    sync_shipped_tables()
+
+
+@pytest.fixture
+def data(world):
+    return build_area_data(world)
+
+
+def dash(client, **params):
+    return client.get(reverse("reports:dashboard"), {"month": MONTH, **params})
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def _options(response) -> list[str]:
+    select = re.search(r'<select name="area".*?</select>', response.content.decode(), re.S).group(0)
+    return re.findall(r">([^<]+)</option>", select)
+
+
+def _headline(response) -> dict[str, str]:
+    return dict(
+        (label, value) for value, label in re.findall(
+            r'<span class="kpi-value">([^<]+)</span><span class="kpi-label">([^<]+)</span>',
+            response.content.decode(),
+        )
+    )
+
+
+def _ranking(response) -> list[tuple[str, str]]:
+    """(name, D/S) per ranking row, in order."""
+    return re.findall(
+        r'<span class="rank-name">\d+\. ([^<]+)</span>.*?<td class="num nowrap"><b>([^<]+)</b>',
+        response.content.decode(), re.S,
+    )
+
+
+def test_kader_sees_their_posyandu_only(world, data, client_as):
+    client = client_as(world.kader_a1)
+    response = dash(client)
+    assert response.status_code == 200
+    assert _options(response) == ["Posyandu Melati"]
+    body = _text(response)
+    assert "Posyandu Melati" in body and "Agustus 2026" in body
+    # a1 in August: D 5 of S 6, N 3 of D 5
+    assert _headline(response) == {"Partisipasi masyarakat (D/S)": "83,3 %", "Hasil penimbangan (N/D)": "60 %"}
+    assert _ranking(response) == []  # a single posyandu has no ranking
+    for other in (f"posyandu-{world.a2.pk}", f"puskesmas-{world.pkm_a.pk}", f"kabupaten-{world.kab1.pk}",
+                  f"posyandu-{world.b1.pk}", "desa-1", "posyandu-x"):
+        assert dash(client, area=other).status_code == 404, other
+
+
+def test_staff_a_sees_puskesmas_a_ranked_but_not_b(world, data, client_as):
+    client = client_as(world.staff_a)
+    response = dash(client)
+    assert response.status_code == 200
+    assert _options(response) == ["Puskesmas Kencong", "Posyandu Mawar", "Posyandu Melati"]
+    # Puskesmas Kencong: S 7, D 6, N 3
+    assert _headline(response) == {"Partisipasi masyarakat (D/S)": "85,7 %", "Hasil penimbangan (N/D)": "50 %"}
+    assert _ranking(response) == [("Mawar", "100 %"), ("Melati", "83,3 %")]
+    assert "D 1 dari S 1" in _text(response) and "D 5 dari S 6" in _text(response)
+    assert dash(client, area=f"puskesmas-{world.pkm_b.pk}").status_code == 404
+    assert dash(client, area=f"posyandu-{world.b1.pk}").status_code == 404
+    assert dash(client, area=f"kabupaten-{world.kab1.pk}").status_code == 404
+    one = dash(client, area=f"posyandu-{world.a1.pk}")
+    assert one.status_code == 200 and _ranking(one) == []
+
+
+def test_dinkes_sees_the_kabupaten_ranked_by_puskesmas(world, data, client_as):
+    client = client_as(world.dinkes_1)
+    response = dash(client)
+    assert response.status_code == 200
+    assert "Kabupaten/Kota Jember" in _text(response)
+    assert _headline(response) == {"Partisipasi masyarakat (D/S)": "77,8 %", "Hasil penimbangan (N/D)": "42,9 %"}
+    assert _ranking(response) == [("Kencong", "85,7 %"), ("Cakru", "50 %")]
+    assert dash(client, area=f"kabupaten-{world.kab2.pk}").status_code == 404
+    assert dash(client, area=f"puskesmas-{world.pkm_c.pk}").status_code == 404
+    assert dash(client, area=f"puskesmas-{world.pkm_b.pk}").status_code == 200
+
+
+def test_trend_numbers_and_charts(world, data, client_as):
+    response = dash(client_as(world.kader_a1))
+    body = _text(response)
+    # the monthly table, newest first: August, July, June
+    rows = re.findall(r'<td class="nowrap">(\w+ \d{4})</td><td class="num">(\d+)</td><td class="num">(\d+)</td>'
+                      r'<td class="num">(\d+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td>', body)
+    assert rows[:3] == [
+        ("Agustus 2026", "6", "5", "3", "83,3 %", "60 %"),
+        ("Juli 2026", "6", "7", "4", "116,7 %", "57,1 %"),  # D > S: Fajar moved after his weighing
+        ("Juni 2026", "8", "6", "2", "75 %", "33,3 %"),
+    ]
+    # May: five first weighings (B), no N; April: nobody weighed, N/D has no base
+    assert rows[3:5] == [("Mei 2026", "8", "5", "0", "62,5 %", "0 %"), ("April 2026", "8", "0", "0", "0 %", "–")]
+    assert len(rows) == 12 and rows[-1][0] == "September 2025"
+    assert body.count("<svg") == 2
+    assert 'data-key="S" data-value="6"' in body and 'data-key="N" data-value="3"' in body
+    assert 'data-series="D/S" data-month="2026-08" data-value="83.3"' in body
+
+
+def test_bad_month_is_explained_and_current_month_shown(world, data, client_as):
+    response = client_as(world.kader_a1).get(reverse("reports:dashboard"), {"month": "2026-13"})
+    assert response.status_code == 200
+    assert "Bulan 13 tidak ada" in _text(response)
+
+
+def test_user_without_area_gets_an_explanation(world, client_as):
+    response = client_as(world.outsider).get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert "belum punya wilayah laporan" in _text(response)
+    assert client_as(world.outsider).get(reverse("reports:dashboard-followup")).status_code == 404
+
+
+def test_download_links_point_to_the_same_area_and_month(world, data, client_as):
+    client = client_as(world.staff_a)
+    body = dash(client).content.decode()
+    url = reverse("reports:export", kwargs={"kind": "skdn", "level": "puskesmas", "area": world.pkm_a.pk,
+                                            "month": MONTH, "fmt": "xlsx"})
+    assert url in body
+    assert client.get(url).status_code == 200
