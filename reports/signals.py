@@ -36,7 +36,6 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-_PENDING_ATTR = "_report_data_changes"
 # Visit saves that only move the person through the five steps change no figure.
 _STEP_ONLY = frozenset({"step", "step_changed_at", "updated_at"})
 # Person fields that any report figure reads.
@@ -55,9 +54,21 @@ def add_months(month: date, n: int) -> date:
     return date(k // 12, k % 12 + 1, 1)
 
 
+class _Flush:
+    """The after-commit callback of one transaction, holding its notes. Kept
+    in the connection's on-commit list, so a rolled-back transaction (or
+    savepoint) drops it together with its notes."""
+
+    def __init__(self):
+        self.keys: set[tuple[int, date, date]] = set()
+
+    def __call__(self):
+        write_changes(self.keys)
+
+
 def note_change(posyandu_id: int | None, month_from: date, month_to: date | None = None) -> None:
     """Record that months ``month_from``..``month_to`` (None: every later month)
-    of a posyandu changed. Written after the current transaction commits."""
+    of a posyandu changed. Written once, after the current transaction commits."""
     from reports.models import OPEN_END
 
     if posyandu_id is None or month_from is None:
@@ -65,33 +76,36 @@ def note_change(posyandu_id: int | None, month_from: date, month_to: date | None
     key = (int(posyandu_id), first_of_month(month_from),
            OPEN_END if month_to is None else first_of_month(month_to))
     conn = transaction.get_connection()
-    pending = conn.__dict__.setdefault(_PENDING_ATTR, set())
-    if key in pending:
+    if not conn.in_atomic_block:
+        write_changes({key})
         return
-    pending.add(key)
-    # One callback per new key, each flushing everything pending: a callback
-    # dropped with a rolled-back savepoint never loses the others' notes.
-    transaction.on_commit(lambda: flush_changes(conn), robust=True)
+    # Reuse this savepoint level's callback: a savepoint rolled back drops the
+    # callbacks registered inside it, and with them exactly its own notes.
+    level = set(conn.savepoint_ids)
+    for sids, func, _robust in conn.run_on_commit:
+        if isinstance(func, _Flush) and sids == level:
+            func.keys.add(key)
+            return
+    flush = _Flush()
+    flush.keys.add(key)
+    transaction.on_commit(flush, robust=True)
 
 
-def flush_changes(conn=None) -> int:
-    """Write the pending notes as DataChange upserts; returns rows written."""
+def write_changes(keys) -> int:
+    """Upsert DataChange rows for ``keys`` (posyandu id, month from, month to)."""
     from reports.models import DataChange
 
-    conn = conn or transaction.get_connection()
-    pending = conn.__dict__.get(_PENDING_ATTR)
-    if not pending:
+    if not keys:
         return 0
-    keys = sorted(pending)  # one lock order for concurrent upserts
-    pending.clear()
     now = timezone.now()
-    rows = [DataChange(posyandu_id=p, month_from=f, month_to=t, changed_at=now) for p, f, t in keys]
+    rows = [DataChange(posyandu_id=p, month_from=f, month_to=t, changed_at=now)
+            for p, f, t in sorted(keys)]  # one lock order for concurrent upserts
     try:
         DataChange.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["posyandu", "month_from", "month_to"],
             update_fields=["changed_at"],
         )
-    except Exception:  # never fail the edit that was already committed
+    except Exception:  # never fail an edit that was already committed
         logger.exception("reports: could not record %d data changes", len(rows))
         return 0
     return len(rows)
