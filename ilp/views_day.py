@@ -22,6 +22,7 @@ from ilp.services.measurements import (
     measurement_record,
     measurement_trend_override,
 )
+from kader.selectors.team import board_routing, next_step_staff
 from posyandu.forms_util import add_service_errors
 from posyandu.models import Posyandu
 from posyandu.scoping import get_for_user_or_404, has_perm
@@ -65,10 +66,14 @@ def service_day_detail(request, uuid):
         found = sel.absentees(day=day).select_related("mother")[:30]
     else:
         found = []
+    routing = board_routing(user=request.user, day=day)  # who staffs each step (kader team)
+    steps = sorted((s for s in Step if s != Step.REGISTER),
+                   key=lambda s: s.value not in routing["my_steps"])  # the viewer's step first
     context = {
         "day": day,
         "board": sel.day_queue(user=request.user, day=day),
-        "steps": [s for s in Step if s not in (Step.REGISTER,)],
+        "steps": steps,
+        "routing": routing,
         "q": q,
         "found": found,
         "client_id": f.new_client_id(),
@@ -178,9 +183,17 @@ def visit_measure(request, uuid):
             add_service_errors(form, exc)
             return visit_detail(request, uuid, form=form, status=422)
         if visit.step == Step.MEASURE:
-            services.visit_move(user=request.user, visit=visit, to=Step.RECORD)
+            visit = services.visit_move(user=request.user, visit=visit, to=Step.RECORD)
+            _say_who_takes(request, visit)
         return redirect("ilp:visit-detail", uuid=visit.uuid)
     return visit_detail(request, uuid, form=form, status=422)
+
+
+def _say_who_takes(request, visit):
+    """After a move: the step the person now waits at and who staffs it."""
+    if names := next_step_staff(visit=visit):
+        messages.info(request, f"{visit.person.name} menunggu di {Step(visit.step).label}, "
+                               f"dilayani {names}.")
 
 
 @login_required
@@ -188,10 +201,11 @@ def visit_measure(request, uuid):
 def visit_move(request, uuid):
     visit = _visit(request, uuid)
     try:
-        services.visit_move(user=request.user, visit=visit, to=int(request.POST.get("to", 0)))
+        visit = services.visit_move(user=request.user, visit=visit, to=int(request.POST.get("to", 0)))
     except (ValidationError, PermissionDenied, ValueError) as exc:
         _error(request, exc)
         return redirect("ilp:visit-detail", uuid=visit.uuid)
+    _say_who_takes(request, visit)
     if visit.service_day_id:
         return redirect("ilp:day-detail", uuid=visit.service_day.uuid)
     return redirect("ilp:visit-detail", uuid=visit.uuid)

@@ -3,7 +3,8 @@ plan, assignments and the accountability page."""
 
 from django.urls import path
 
-from kader import views_accountability, views_team as v
+from kader import views_accountability
+from kader import views_team as v
 
 urlpatterns = [
     path("tim/", v.team_home, name="team-home"),
