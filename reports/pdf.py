@@ -10,6 +10,7 @@ are inline SVG from ``reports.charts``.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import posixpath
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ BASE_URL = "https://laporan.posyandu.invalid/"
 WIDE_COLUMNS = 11  # more value columns than this: a landscape page
 XWIDE_COLUMNS = 22  # smaller type as well
 TREND_MONTHS = 12
+# WeasyPrint logs every rendering step at INFO; keep its warnings only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class RefusedURL(ValueError):
