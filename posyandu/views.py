@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from posyandu.scoping import roles_of
+from posyandu.scoping import posyandu_ids_for, roles_of
 from posyandu.selectors import posyandu_summaries
 
 
@@ -10,6 +10,9 @@ from posyandu.selectors import posyandu_summaries
 def home(request):
     roles = roles_of(request.user)
     summaries = posyandu_summaries(user=request.user, on=timezone.localdate())
+    if not summaries and posyandu_ids_for(request.user, "social.handle"):
+        # A Puskesos officer sees no health data; their home is the desa's social referrals.
+        return redirect("kader:social-referral-list")
     return render(
         request,
         "posyandu/home.html",
