@@ -171,3 +171,39 @@ def test_rejection_needs_a_reason(world):
                                 note="Sudah menerima bantuan dari kabupaten")
     assert r.reject_reason == "Sudah menerima bantuan dari kabupaten"
     assert r.outcome == r.reject_reason and r.decided_at is not None and r.aid == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_tap_makes_one_referral():
+    """Two requests for the same screen at the same moment (a double tap on a
+    weak connection): the row lock on the screen lets one create, the other
+    returns the same referral."""
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import make_world
+
+    world = make_world()
+    s = screen(world)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def tap():
+        try:
+            barrier.wait(timeout=5)
+            results.append(svc.referral_create(user=world.kader_a1, screen=s))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert errors == []
+    assert SocialReferral.objects.count() == 1
+    assert sorted(created for _, created in results) == [False, True]
+    assert len({r.pk for r, _ in results}) == 1
