@@ -54,6 +54,7 @@ from django.db.models.functions import TruncMonth
 from ilp.lifecycle import birth_date_range
 from ilp.models import Measurement, Person
 from posyandu.reference import table
+from reports.figures.db import figures_transaction
 
 SEXES = ("L", "P")
 LETTERS = ("B", "O", "N", "T")
@@ -209,22 +210,24 @@ def final_weighings(posyandu_ids, first: date, last: date):
     months ``first``..``last`` at these posyandu: the latest weighing of the
     month of a child who was a balita when weighed. Annotated with ``month``
     and ``letter`` (B, O, N or T)."""
+    start, end = month_start(first), month_end(last)
     weighings = Measurement.objects.filter(weight_kg__isnull=False).exclude(trend="")
-    later_same_month = weighings.annotate(month=TruncMonth("measured_on")).filter(
+    # The constant date bounds let PostgreSQL probe the (person, measured_on)
+    # index per row instead of hashing every weighing ever recorded.
+    in_range = weighings.filter(measured_on__gte=start, measured_on__lte=end).annotate(
+        month=TruncMonth("measured_on")
+    )
+    later_same_month = in_range.filter(
         Q(measured_on__gt=OuterRef("measured_on"))
         | Q(measured_on=OuterRef("measured_on"), pk__gt=OuterRef("pk")),
         person_id=OuterRef("person_id"),
         month=OuterRef("month"),
     )
-    first_ever_this_month = weighings.annotate(month=TruncMonth("measured_on")).filter(
+    first_ever_this_month = in_range.filter(
         person_id=OuterRef("person_id"), month=OuterRef("month"), trend="B"
     )
     return (
-        weighings.filter(
-            posyandu_id__in=posyandu_ids,
-            measured_on__gte=month_start(first),
-            measured_on__lte=month_end(last),
-        )
+        weighings.filter(posyandu_id__in=posyandu_ids, measured_on__gte=start, measured_on__lte=end)
         .annotate(month=TruncMonth("measured_on"))
         .filter(~Exists(later_same_month))
         .annotate(
@@ -269,8 +272,9 @@ def skdn_by_month(posyandu_ids, first: date, last: date) -> dict[date, dict[int,
     (zero rows included). Two queries in all."""
     ids = sorted({int(i) for i in posyandu_ids})
     months = month_range(first, last)
-    sasaran = _sasaran_counts(ids, months) if ids else {}
-    weighed = _weighing_counts(ids, months[0], months[-1]) if ids and months else {}
+    with figures_transaction():
+        sasaran = _sasaran_counts(ids, months) if ids else {}
+        weighed = _weighing_counts(ids, months[0], months[-1]) if ids and months else {}
     out: dict[date, dict[int, Skdn]] = {}
     for m in months:
         per = {}
