@@ -40,8 +40,8 @@ def team_home(request):
     """The posyandu whose team the user may see; one posyandu goes straight there."""
     rows = list(Posyandu.objects.for_user(request.user).filter(is_active=True)
                 .select_related("desa").order_by("nama"))
-    if len(rows) == 1:
-        return redirect("kader:team-detail", posyandu_id=rows[0].pk)
+    if len(rows) == 1:  # a kader's own team, without a redirect
+        return team_detail(request, rows[0].pk)
     counts = sel.active_kader_counts(r.pk for r in rows)
     minimum = table("kader_skills", timezone.localdate())["team"]["min_active_kader"]
     items = [(p, counts.get(p.pk, 0)) for p in rows]

@@ -48,11 +48,10 @@ def test_team_page_lists_kader_and_warns_under_five(world, client_as):
     assert "Kader aktif kurang dari 5" not in body
 
 
-def test_team_home_redirects_a_single_posyandu_and_lists_several(world, client_as):
+def test_team_home_shows_a_single_posyandu_and_lists_several(world, client_as):
     make_team(world)
     response = client_as(world.kader_a1).get(reverse("kader:team-home"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("kader:team-detail", kwargs={"posyandu_id": world.a1.pk})
+    assert response.status_code == 200 and "Tim Posyandu Melati" in response.content.decode()
     body = client_as(world.bidan_a).get(reverse("kader:team-home")).content.decode()
     assert "Melati" in body and "Mawar" in body and "Anggrek" not in body
     assert "3 kader aktif" in body
