@@ -93,6 +93,17 @@ def test_person_and_health_lists_are_empty_or_closed(world, client):
         assert b"Kepala Rahasia" not in response.content, name
     response = client.get(reverse("api:ilp:person-list"))
     assert response.json()["count"] == 0
+    # registering a person is refused: there is no posyandu to register into
+    from ilp.models import Person
+
+    before = Person.objects.count()
+    client.post(reverse("ilp:person-create"), {"posyandu": world.a1.pk, "name": "Coba Puskesos",
+                                               "sex": "L", "birth_date": "2020-01-01"})
+    response = client.post(reverse("api:ilp:person-list"), {
+        "posyandu": str(world.a1.uuid), "name": "Coba Puskesos", "sex": "L",
+        "birth_date": "2020-01-01"}, content_type="application/json")
+    assert response.status_code in (400, 403)
+    assert Person.objects.count() == before
     # while the social referral of the same child is theirs to handle
     screen, _ = svc.screen_create(user=world.kader_a1, person=objs.person, reasons=["bgm"],
                                   answers=UNPROTECTED)
