@@ -229,7 +229,7 @@ def day_plan(request, uuid):
                 if created:
                     messages.success(request, f"{sel.display_name(row.user)} direncanakan di "
                                               f"langkah {row.step}.")
-                return redirect("kader:day-plan", uuid=day.uuid)
+                return redirect(f"{_url('kader:day-plan', day.uuid)}?langkah={row.step}")
         status = 422
     plan = sel.day_plan(day=day)
     return render(request, "kader/team/day_plan.html", {
