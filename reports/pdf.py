@@ -29,7 +29,8 @@ from reports.figures.tables import Table
 # The made-up origin the report HTML is rendered at; only its static path is served.
 BASE_URL = "https://laporan.posyandu.invalid/"
 WIDE_COLUMNS = 11  # more value columns than this: a landscape page
-XWIDE_COLUMNS = 22  # smaller type as well
+XWIDE_COLUMNS = 20  # smaller type as well
+MAX_PART_COLUMNS = 28  # wider tables are printed in parts (landscape A4)
 TREND_MONTHS = 12
 # WeasyPrint logs every rendering step at INFO; keep its warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -118,18 +119,45 @@ def format_value(value, kind: str) -> str:
     return str(value)
 
 
-def table_context(table: Table) -> dict:
+def column_parts(table: Table, limit: int) -> list[list[int]]:
+    """Column indexes split into parts of at most ``limit`` columns, cut at
+    header-group boundaries where possible (a wider group is cut inside)."""
     n = len(table.columns)
-    groups = table.header_groups()
+    target = -(-n // max(1, -(-n // limit)))  # equal parts: ceil(n / number of parts)
+    parts: list[list[int]] = [[]]
+    i = 0
+    for _group, span in table.header_groups():
+        idx = list(range(i, i + span))
+        i += span
+        if parts[-1] and len(parts[-1]) + span > target:
+            parts.append([])
+        while len(idx) > limit:
+            if parts[-1]:
+                parts.append([])
+            parts[-1] += idx[:limit]
+            idx = idx[limit:]
+            parts.append([])
+        parts[-1] += idx
+    return [p for p in parts if p] or [[]]
+
+
+def _part_context(table: Table, idx: list[int]) -> dict:
+    columns = [table.columns[i] for i in idx]
+    groups: list[tuple[str, int]] = []
+    for c in columns:
+        if groups and groups[-1][0] == c.group:
+            groups[-1] = (c.group, groups[-1][1] + 1)
+        else:
+            groups.append((c.group, 1))
     two_rows = any(g for g, _ in groups)
     # Header cells as on the paper forms: (text, colspan, rowspan); a column
     # with no group spans both header rows.
     top: list[tuple[str, int, int]] = [(table.label_header, 1, 2 if two_rows else 1)]
     bottom: list[str] = []
-    i = 0
+    k = 0
     for group, span in groups:
-        cols = table.columns[i:i + span]
-        i += span
+        cols = columns[k:k + span]
+        k += span
         if group:
             top.append((group, span, 1))
             bottom += [c.label for c in cols]
@@ -137,20 +165,27 @@ def table_context(table: Table) -> dict:
             top += [(c.label, 1, 2 if two_rows else 1) for c in cols]
     rows = []
     for row in table.rows:
-        cells = [Cell(format_value(v, c.kind), c.kind != "text")
-                 for v, c in zip(row.values, table.columns, strict=False)]
+        cells = [Cell(format_value(row.values[i] if i < len(row.values) else None,
+                                   table.columns[i].kind), table.columns[i].kind != "text")
+                 for i in idx]
         rows.append({"label": row.label, "cells": cells, "is_total": row.is_total})
+    return {"header_top": top, "header_bottom": bottom, "rows": rows, "width": len(idx)}
+
+
+def table_context(table: Table) -> dict:
+    """A Table for the template; a table wider than a landscape page can hold
+    is printed as consecutive parts, each repeating the first column."""
+    n = len(table.columns)
+    parts = [_part_context(table, idx) for idx in column_parts(table, MAX_PART_COLUMNS)]
+    widest = max(p["width"] for p in parts)
     return {
         "code": table.code,
         "title": table.title,
-        "label_header": table.label_header,
+        "parts": parts,
         "columns": table.columns,
-        "header_top": top,
-        "header_bottom": bottom,
-        "rows": rows,
         "notes": table.notes,
         "wide": n > WIDE_COLUMNS,
-        "xwide": n > XWIDE_COLUMNS,
+        "xwide": widest > XWIDE_COLUMNS,
     }
 
 
@@ -216,6 +251,19 @@ def _long_date(day) -> str:
     return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
+def indicator_rows(totals) -> list[tuple[str, str, str, str, str]]:
+    """(key, label, L, P, Jumlah) of the SKDN indicators, formatted."""
+    from reports.figures.skdn import INDICATORS
+
+    by = {sex: totals.indicators(sex) for sex in ("L", "P", None)}
+    return [(key, label.split(" (")[0], *(format_value(by[s][key], "pct") for s in ("L", "P", None)))
+            for key, label, _n, _d in INDICATORS]
+
+
+# Tables of report_tables that page 1 already shows for a single posyandu.
+PAGE_ONE_CODES = {"skdn", "skdn_indikator"}
+
+
 def report_context(report, posyandu_ids, tables: list[Table]) -> dict:
     from reports.figures.skdn import add_all, skdn, skdn_trend
 
@@ -235,11 +283,12 @@ def report_context(report, posyandu_ids, tables: list[Table]) -> dict:
         "month_label": month_label(report.month, short=False),
         "header": lines,
         "skdn": totals,
-        "indicators": totals.indicators(),
+        "indicators": indicator_rows(totals),
         "skdn_svg": mark_safe(skdn_bars_svg(totals, title="Grafik SKDN " + month_label(report.month))),  # noqa: S308
         "trend_svg": mark_safe(trend_svg(points, ("D/S", "N/D"), width=520, height=230,  # noqa: S308
                                          title="Tren D/S dan N/D 12 bulan")),
-        "tables": [table_context(t) for t in tables],
+        "tables": [table_context(t) for t in tables
+                   if not (report.level == "posyandu" and t.code in PAGE_ONE_CODES)],
         "signatures": SIGNATURES[report.level],
         "place_date": f"{place}, {_long_date(now.date())}",
         "generated_at": now,

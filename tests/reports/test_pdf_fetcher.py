@@ -63,3 +63,18 @@ def test_weasyprint_does_not_read_refused_files(tmp_path):
     doc = HTML(string=ours, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
     # the print CSS was read: its named "wide" page is A4 landscape
     assert round(doc.pages[0].width * 25.4 / 96) == 297
+
+
+def test_wide_tables_are_split_at_group_boundaries_into_even_parts():
+    from reports.figures.tables import Column, Table
+    from reports.pdf import column_parts
+
+    skdn_like = Table("x", "X", "Posyandu", [Column(f"{g}{s}", s, g) for g in "SKDBONT'2G"
+                                              for s in "LPJ"])
+    parts = column_parts(skdn_like, 28)
+    assert [len(p) for p in parts] == [15, 15]  # 30 columns: two halves, 5 groups each
+    assert sum(parts, []) == list(range(30))
+    narrow = Table("y", "Y", "Bulan", [Column(str(i), str(i)) for i in range(6)])
+    assert column_parts(narrow, 28) == [list(range(6))]
+    one_huge_group = Table("z", "Z", "P", [Column(str(i), str(i), "G") for i in range(40)])
+    assert [len(p) for p in column_parts(one_huge_group, 28)] == [28, 12]
