@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("kader.api_social")),
+    path("", include("kader.api_tasks")),
 ]

@@ -104,7 +104,7 @@ class FollowUpTask(TimeStamped):
         return f"{self.reason} – {self.person}"
 
     def get_absolute_url(self):
-        return reverse("kader:task-detail", kwargs={"uuid": self.uuid})
+        return reverse("kader:followup-detail", kwargs={"uuid": self.uuid})
 
     @property
     def is_open(self) -> bool:

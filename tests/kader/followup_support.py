@@ -52,9 +52,11 @@ def visit(person, on: date, service_day=None, kind=None) -> Visit:
 
 
 @pytest.fixture
-def eager_celery(monkeypatch):
+def eager_celery():
     """Celery tasks run in-process (the tests set a broker URL)."""
     from posyandu.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
-    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
