@@ -11,7 +11,9 @@ from datetime import date
 
 from posyandu.models import Posyandu
 from reports.areas import Area
+from reports.figures.followup import REASON_ORDER, followup_counts, followup_table
 from reports.figures.skdn import INDICATORS, Skdn, add_all, add_months, skdn_by_month
+from reports.figures.tables import Column, Row, Table
 
 TREND_MONTHS = 12
 INDICATOR_LABELS = {key: label for key, label, _num, _den in INDICATORS}
@@ -42,6 +44,7 @@ class Dashboard:
     trend: list[tuple[date, Skdn]]  # oldest first, ending with ``month``
     ranking: list[RankRow] = field(default_factory=list)  # best D/S first; empty for a posyandu
     ranking_of: str = ""  # "Posyandu" or "Puskesmas"
+    followup: dict[str, int] = field(default_factory=dict)  # reason -> children, REASON_ORDER
 
     @property
     def indicators(self) -> dict[str, float | None]:
@@ -75,22 +78,52 @@ def build(area: Area, month: date) -> Dashboard:
         area=area, month=month, skdn=add_all(per_posyandu.values()),
         trend=[(m, add_all(per.values())) for m, per in data.items()],
     )
+    per_reason = followup_counts(area.posyandu_ids, month)
+    board.followup = {r: sum(c[r] for c in per_reason.values()) for r in REASON_ORDER}
     if area.level == "posyandu":
         return board
-    rows = Posyandu.objects.filter(pk__in=area.posyandu_ids).select_related("desa__puskesmas")
-    if area.level == "puskesmas":
-        board.ranking_of = "Posyandu"
-        ranking = [RankRow(p.pk, p.nama, per_posyandu[p.pk]) for p in rows]
-    else:
-        board.ranking_of = "Puskesmas"
-        grouped: dict[int, list] = defaultdict(list)
-        names = {}
-        for p in rows:
-            pkm = p.desa.puskesmas
-            grouped[pkm.pk].append(per_posyandu[p.pk])
-            names[pkm.pk] = pkm.nama
-        ranking = [RankRow(pk, names[pk], add_all(items)) for pk, items in grouped.items()]
+    board.ranking_of = "Posyandu" if area.level == "puskesmas" else "Puskesmas"
+    ranking = [RankRow(key, name, add_all(per_posyandu[i] for i in ids))
+               for key, name, ids in units(area)]
     # Best participation first; areas with no balita (D/S undefined) last.
     ranking.sort(key=lambda r: (r.ds is None, -(r.ds or 0), r.name))
     board.ranking = ranking
     return board
+
+
+def units(area: Area) -> list[tuple[int, str, tuple[int, ...]]]:
+    """(id, name, posyandu ids) of the rows an area is broken into: its posyandu
+    for a Puskesmas, its Puskesmas for a kabupaten, itself for a posyandu."""
+    rows = (Posyandu.objects.filter(pk__in=area.posyandu_ids)
+            .select_related("desa__puskesmas").order_by("nama", "pk"))
+    if area.level != "kabupaten":
+        return [(p.pk, p.nama, (p.pk,)) for p in rows]
+    grouped: dict[int, list[int]] = defaultdict(list)
+    names = {}
+    for p in rows:
+        grouped[p.desa.puskesmas_id].append(p.pk)
+        names[p.desa.puskesmas_id] = p.desa.puskesmas.nama
+    return sorted(((pk, names[pk], tuple(ids)) for pk, ids in grouped.items()), key=lambda u: u[1])
+
+
+def followup_tables(area: Area, month: date) -> list[Table]:
+    """The follow-up page: for a Puskesmas or kabupaten, the counts per posyandu
+    or Puskesmas with a total row; then the children by name (all of them for
+    a posyandu; for a Puskesmas those with a finding; none for a kabupaten)."""
+    tables = []
+    if area.level != "posyandu":
+        per = followup_counts(area.posyandu_ids, month)
+        columns = [Column(f"r{i}", reason, "Jumlah anak") for i, reason in enumerate(REASON_ORDER)]
+
+        def values(ids) -> list:
+            return [sum(per[i][r] for i in ids) for r in REASON_ORDER]
+
+        rows = [Row(name, values(ids), key=str(key)) for key, name, ids in units(area)]
+        rows.append(Row("Jumlah", values(area.posyandu_ids), is_total=True, key="total"))
+        header = "Posyandu" if area.level == "puskesmas" else "Puskesmas"
+        tables.append(Table("followup_jumlah", f"Jumlah balita per {header.lower()}", header,
+                            columns, rows, notes=["Seorang anak dengan dua alasan dihitung di keduanya."]))
+    if area.level != "kabupaten":
+        tables.append(followup_table(area.posyandu_ids, month,
+                                     include_not_weighed=area.level == "posyandu"))
+    return tables

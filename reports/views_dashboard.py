@@ -29,11 +29,10 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-KIND_LABELS = {"skdn": "SKDN", "sip": "SIP", "ilp": "Rekap ILP"}
 
 
 def _build():
-    # Imported on use: the figures modules are heavy and optional for URL loading.
+    # Imported on use: URL loading (and the schema) need not import every figure module.
     from reports.figures import build
 
     return build
@@ -75,11 +74,11 @@ def _links(area: Area, month) -> dict:
     args = {"level": area.level, "area": area.obj.pk, "month": month_param(month)}
     downloads = [
         {
-            "label": KIND_LABELS.get(kind, kind.upper()),
+            "label": label,
             "csv": reverse("reports:export", kwargs={**args, "kind": kind, "fmt": "csv"}),
             "xlsx": reverse("reports:export", kwargs={**args, "kind": kind, "fmt": "xlsx"}),
         }
-        for kind in build.KINDS
+        for kind, label in build.KINDS.items()
     ]
     try:
         pdf = reverse("reports:report-list")
@@ -104,7 +103,6 @@ def dashboard(request):
          "ds": charts.pct_label(sk.indicators()["D/S"]), "nd": charts.pct_label(sk.indicators()["N/D"])}
         for m, sk in reversed(board.trend)
     ]
-    followup = _followup_counts(area, month, board)
     query = f"?area={area_key(area)}&month={month_param(month)}"
     context.update({
         "form": form, "area": area, "area_title": area_title(area),
@@ -130,27 +128,11 @@ def dashboard(request):
              "bar": round(min(100, r.ds or 0))}
             for r in board.ranking
         ],
-        "followup": followup,
+        "followup": [{"label": reason, "n": n} for reason, n in board.followup.items()],
         "followup_url": reverse("reports:dashboard-followup") + query,
         **_links(area, month),
     })
     return render(request, "reports/dashboard.html", context)
-
-
-FOLLOWUP_ITEMS = (
-    ("2T", "2T (dua kali tidak naik)"),
-    ("BGM", "BGM (di bawah garis merah)"),
-    ("gizi_buruk", "Gizi buruk"),
-    ("gizi_kurang", "Gizi kurang"),
-    ("pendek", "Pendek / sangat pendek"),
-    ("tidak_ditimbang", "Tidak ditimbang bulan ini"),
-)
-
-
-def _followup_counts(area: Area, month, board) -> list[dict]:
-    """The follow-up counts shown on the dashboard, with their labels."""
-    counted = _build().followup_counts(area.posyandu_ids, month)
-    return [{"key": k, "label": label, "n": counted.get(k, 0)} for k, label in FOLLOWUP_ITEMS]
 
 
 @login_required
@@ -159,12 +141,12 @@ def followup(request):
     areas, area, month, month_error = _picked(request)
     if area is None:
         raise Http404
-    table = _build().followup_table(area.posyandu_ids, month)
+    tables = data.followup_tables(area, month)
     query = f"?area={area_key(area)}&month={month_param(month)}"
     return render(request, "reports/dashboard_followup.html", {
         "area": area, "area_title": area_title(area), "month": month,
-        "month_title": month_title(month), "month_error": month_error, "table": table,
-        "tv": table_view(table),
+        "month_title": month_title(month), "month_error": month_error,
+        "tables": [{"title": t.title, "tv": table_view(t)} for t in tables],
         "back_url": reverse("reports:dashboard") + query,
     })
 
@@ -213,7 +195,7 @@ def export(request, kind, level, area, month, fmt):
         raise Http404 from None
     checked = area_for_user(request.user, level, area)
     tables = build.report_tables(kind, level, checked.posyandu_ids, month_date)
-    title = f"Laporan {KIND_LABELS.get(kind, kind)}"
+    title = build.KINDS[kind]
     heading = heading_lines(checked, month_date, title)
     body = (exports.tables_to_csv if fmt == "csv" else exports.tables_to_xlsx)(tables, heading=heading)
     response = HttpResponse(body, content_type=FORMATS[fmt])

@@ -134,3 +134,55 @@ def test_download_links_point_to_the_same_area_and_month(world, data, client_as)
                                             "month": MONTH, "fmt": "xlsx"})
     assert url in body
     assert client.get(url).status_code == 200
+
+
+def _followup_counts(response) -> dict[str, int]:
+    return {label: int(n) for label, n in re.findall(
+        r'<li><span>([^<]+)</span><b class="[^"]*">(\d+)</b></li>', response.content.decode())}
+
+
+def test_followup_counts_on_the_dashboard(world, data, client_as):
+    # a1 in August: BGM Dewi; not weighed Hani (Eko is 60 months, Fajar moved away)
+    august = {"2T": 0, "BGM": 1, "Gizi buruk": 0, "Gizi kurang": 0, "Sangat pendek": 0, "Pendek": 0,
+              "Tidak ditimbang": 1}
+    assert _followup_counts(dash(client_as(world.kader_a1))) == august
+    # July: Citra is 2T (T in June and July)
+    july = _followup_counts(dash(client_as(world.kader_a1), month="2026-07"))
+    assert (july["2T"], july["BGM"], july["Tidak ditimbang"]) == (1, 1, 1)
+    # the kabupaten adds Bunga in b1, never weighed
+    assert _followup_counts(dash(client_as(world.dinkes_1)))["Tidak ditimbang"] == 2
+
+
+def followup(client, **params):
+    return client.get(reverse("reports:dashboard-followup"), {"month": MONTH, **params})
+
+
+def _names(response) -> list[str]:
+    body = response.content.decode()
+    table = body[body.index("Balita yang perlu ditindaklanjuti</h2>"):] if \
+        "Balita yang perlu ditindaklanjuti</h2>" in body else ""
+    return re.findall(r"<tr><td>([^<]+)</td><td>", table)
+
+
+def test_followup_page_per_level(world, data, client_as):
+    kader = followup(client_as(world.kader_a1))
+    assert kader.status_code == 200
+    assert _names(kader) == ["Dewi", "Hani"]  # BGM, and not weighed this month
+    assert "BGM" in kader.content.decode() and "Tidak ditimbang" in kader.content.decode()
+
+    staff = followup(client_as(world.staff_a))
+    text = _text(staff)
+    assert "Jumlah balita per posyandu" in text
+    assert _names(staff) == ["Dewi"]  # a Puskesmas list keeps children with a finding only
+    assert followup(client_as(world.staff_a), area=f"puskesmas-{world.pkm_b.pk}").status_code == 404
+    assert followup(client_as(world.kader_a1), area=f"posyandu-{world.a2.pk}").status_code == 404
+
+    dinkes = followup(client_as(world.dinkes_1))
+    text = _text(dinkes)
+    assert "Jumlah balita per puskesmas" in text
+    rows = re.findall(r'<tr( class="total")?><td>([^<]+)</td>((?:<td class="num">\d+</td>)+)</tr>', text)
+    counts = {label: [int(n) for n in re.findall(r">(\d+)<", cells)] for _, label, cells in rows}
+    #                     2T BGM buruk kurang s.pendek pendek tidak ditimbang
+    assert counts == {"Cakru": [0, 0, 0, 0, 0, 0, 1], "Kencong": [0, 1, 0, 0, 0, 0, 1],
+                      "Jumlah": [0, 1, 0, 0, 0, 0, 2]}
+    assert "Dewi" not in text and "Hani" not in text  # no names at kabupaten level
