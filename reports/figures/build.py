@@ -26,8 +26,17 @@ from reports.figures.engine import count_metrics
 from reports.figures.followup import REASON_ORDER, followup_counts, followup_table
 from reports.figures.recap import recap_sections
 from reports.figures.sections import Section, Unit, section_table
-from reports.figures.sip import sip_sections, skdn_counts, staff_counts
-from reports.figures.skdn import INDICATORS, Skdn, add_all, month_start, percent, skdn, skdn_trend
+from reports.figures.sip import immunisation_counts, sip_sections, skdn_counts, staff_counts
+from reports.figures.skdn import (
+    INDICATORS,
+    Skdn,
+    add_all,
+    add_months,
+    month_start,
+    percent,
+    skdn,
+    skdn_by_month,
+)
 from reports.figures.tables import Column, Row, Table
 
 KINDS = {"skdn": "Laporan SKDN", "sip": "SIP (format 6 dan 7)", "ilp": "Rekap ILP bulanan"}
@@ -147,11 +156,11 @@ def _indicators_units_table(per: dict[int, Skdn], units, label_header, total_lab
                  notes=["Dihitung dari jumlah L + P; kosong bila pembaginya nol."])
 
 
-def _trend_table(ids, month: date) -> Table:
+def _trend_table(trend: list[tuple[date, Skdn]]) -> Table:
     columns = [Column("s", "S"), Column("k", "K"), Column("d", "D"), Column("n", "N"),
                Column("ds", "D/S", kind="pct"), Column("nd", "N/D", kind="pct")]
     rows = []
-    for m, row in skdn_trend(ids, month, 12):
+    for m, row in trend:
         rows.append(Row(month_label(m), [
             row.S.total, row.K.total, row.D.total, row.N.total,
             percent(row.D.total, row.S.total), percent(row.N.total, row.D.total),
@@ -175,15 +184,18 @@ def _followup_counts_table(ids, month, units, label_header, total_label) -> Tabl
 
 def skdn_tables(level, ids, month) -> list[Table]:
     units, header, total = units_for(level, ids)
-    per = skdn(ids, month)
+    # the month and the eleven before it, in the same two queries
+    by_month = skdn_by_month(ids, add_months(month, -11), month)
+    per = by_month[month]
+    trend = _trend_table([(m, add_all(rows.values())) for m, rows in by_month.items()])
     if level == "posyandu" and len(units) == 1:
         row = per[int(units[0].key)]
-        return [_skdn_by_sex_table(row), _indicators_by_sex_table(row), _trend_table(ids, month),
+        return [_skdn_by_sex_table(row), _indicators_by_sex_table(row), trend,
                 followup_table(ids, month)]
     tables = [
         _skdn_units_table(per, units, header, total),
         _indicators_units_table(per, units, header, total),
-        _trend_table(ids, month),
+        trend,
         _followup_counts_table(ids, month, units, header, total),
     ]
     if level != "kabupaten":
@@ -213,6 +225,7 @@ def sip_tables(level, ids, month) -> list[Table]:
     counts = _merge(
         count_metrics(ids, month, [m for s in sections for m in s.metrics]),
         staff_counts(ids, month),
+        immunisation_counts(ids, month),
         skdn_counts(skdn(ids, month)),
     )
     return _sections_tables(sections, counts, level, ids)

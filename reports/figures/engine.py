@@ -10,6 +10,8 @@ Sources (``month`` is a first-of-month date; months are local service dates):
 * ``person``: people registered to the posyandu (``Person.posyandu``, where
   they live), not merged. Conditions usually add ``living_q`` (in the area
   at month end) and an age band at month end.
+* ``absent``: the same people, only those with no visit anywhere in the month
+  (one anti-join for every "tidak datang" column).
 * ``visit``: visits in the month at the posyandu (``Visit.posyandu``: where the
   service was given, at the posyandu or at home); counts distinct persons.
   What was done at a visit is reached through its one-to-one rows
@@ -41,6 +43,8 @@ from reports.figures.skdn import SexCounts, month_end
 # Longest pregnancy still counted as ongoing without an outcome (weeks since
 # HPHT); older open records are stale data, not ibu hamil.
 MAX_PREGNANCY_WEEKS = 44
+PERSON_SOURCES = ("person", "absent")
+SOURCES = ("person", "absent", "visit", "measure")
 
 
 @dataclass(frozen=True)
@@ -50,13 +54,17 @@ class Ctx:
     end: date
 
     @property
+    def on_person(self) -> bool:
+        return self.source in PERSON_SOURCES
+
+    @property
     def p(self) -> str:
         """Prefix of person fields."""
-        return "" if self.source == "person" else "person__"
+        return "" if self.on_person else "person__"
 
     @property
     def person_ref(self) -> str:
-        return "pk" if self.source == "person" else "person_id"
+        return "pk" if self.on_person else "person_id"
 
     def f(self, name: str) -> str:
         return self.p + name
@@ -65,7 +73,7 @@ class Ctx:
 @dataclass(frozen=True)
 class Metric:
     key: str
-    source: str  # "person", "visit" or "measure"
+    source: str  # one of SOURCES
     cond: Callable[[Ctx], Q]
 
 
@@ -122,19 +130,16 @@ def nifas_q(ctx: Ctx) -> Q:
     )))
 
 
-def visited_q(ctx: Ctx) -> Q:
-    """(person source) had a visit anywhere in the month."""
-    return Q(Exists(Visit.objects.filter(
-        person_id=OuterRef(ctx.person_ref), date__gte=ctx.start, date__lte=ctx.end
-    )))
-
-
 # --------------------------------------------------------------------------- counting
 
 
 def _bases(source: str, ids: list[int], start: date, end: date):
-    if source == "person":
-        return Person.objects.filter(posyandu_id__in=ids, merged_into__isnull=True), "sex", "pk"
+    if source in PERSON_SOURCES:
+        qs = Person.objects.filter(posyandu_id__in=ids, merged_into__isnull=True)
+        if source == "absent":
+            qs = qs.filter(~Exists(Visit.objects.filter(
+                person_id=OuterRef("pk"), date__gte=start, date__lte=end)))
+        return qs, "sex", "pk"
     if source == "visit":
         return (
             Visit.objects.filter(posyandu_id__in=ids, date__gte=start, date__lte=end),
@@ -169,14 +174,16 @@ def count_metrics(
     start, end = month.replace(day=1), month_end(month)
     raw: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
     with figures_transaction():
-        for source in ("person", "visit", "measure"):
+        for source in SOURCES:
             group = [m for m in metrics if m.source == source]
             if not group or not ids:
                 continue
             ctx = Ctx(source, start, end)
             qs, sex_field, person_field = _bases(source, ids, start, end)
+            # person and measure rows are one per person: no DISTINCT (it sorts)
+            distinct = source == "visit"
             aggregates = {
-                m.key: Count(person_field, distinct=True, filter=m.cond(ctx)) for m in group
+                m.key: Count(person_field, distinct=distinct, filter=m.cond(ctx)) for m in group
             }
             for row in qs.order_by().values("posyandu_id", sex_field).annotate(**aggregates):
                 counts = raw[(row["posyandu_id"], row[sex_field])]

@@ -167,7 +167,7 @@ def followup_counts(posyandu_ids, month: date) -> dict[int, dict[str, int]]:
         **{label: Q(bbtb_cat=code) for code, label in NUTRITION.items()},
         **{label: Q(tbu_cat=code) for code, label in STUNTING.items()},
     }
-    aggregates = {f"r{i}": Count("person_id", distinct=True, filter=q)
+    aggregates = {f"r{i}": Count("pk", filter=q)  # one weighing per child
                   for i, q in enumerate(reason_q.values())}
     with figures_transaction():
         for row in (final_weighings(ids, month, month).order_by().values("posyandu_id")

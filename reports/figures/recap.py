@@ -48,7 +48,6 @@ from reports.figures.engine import (
     nifas_q,
     pregnant_q,
     sex_q,
-    visited_q,
 )
 from reports.figures.sections import Section
 from reports.figures.skdn import month_end
@@ -124,7 +123,7 @@ def _sasaran(sec: Section, key: str, group_q):
     """Sasaran, datang and tidak datang columns for one group."""
     s = sec.metric(f"{key}_s", "person", lambda c: living_q(c) & group_q(c))
     d = sec.metric(f"{key}_d", "visit", group_q)
-    t = sec.metric(f"{key}_t", "person", lambda c: living_q(c) & group_q(c) & ~visited_q(c))
+    t = sec.metric(f"{key}_t", "absent", lambda c: living_q(c) & group_q(c))
     return s, d, t
 
 

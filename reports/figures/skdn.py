@@ -247,7 +247,7 @@ def _weighing_counts(posyandu_ids, first: date, last: date):
         final_weighings(posyandu_ids, first, last)
         .order_by()
         .values("month", "posyandu_id", "person__sex", "letter", "is_2t", "is_bgm")
-        .annotate(n=Count("person_id", distinct=True))
+        .annotate(n=Count("pk"))  # one row per child and month: no DISTINCT needed
     )
     out: dict = defaultdict(lambda: defaultdict(int))
     for row in rows:
