@@ -162,8 +162,11 @@ class HomeVisitOutput(serializers.ModelSerializer):
         m = getattr(home.visit, "measurement", None)
         if m is None:
             return None
-        return {"weight_kg": m.weight_kg, "length_cm": m.length_cm, "muac_cm": m.muac_cm,
-                "trend": m.final_trend, "flags": m.flags}
+        def text(value):
+            return None if value is None else str(value)
+
+        return {"weight_kg": text(m.weight_kg), "length_cm": text(m.length_cm),
+                "muac_cm": text(m.muac_cm), "trend": m.final_trend, "flags": m.flags}
 
 
 def _text():
