@@ -162,7 +162,8 @@ def _cell(kind: str, value) -> dict:
 def table_view(table) -> dict:
     """A ``Table`` laid out for the HTML partial ``reports/_table.html``:
     grouped header cells (colspan) over their columns, ungrouped ones spanning
-    both header rows, values formatted (percent with a comma, "–" for none)."""
+    both header rows, values formatted (percent with a comma, "–" for none).
+    Rows of the follow-up list link to the child's page (scoped there too)."""
     two_rows = any(c.group for c in table.columns)
     head1, head2, i = [], [], 0
     for group, span in table.header_groups():
@@ -176,6 +177,7 @@ def table_view(table) -> dict:
                        "num": c.kind != "text"} for c in cols]
     rows = [
         {"label": r.label, "is_total": r.is_total,
+         "url": reverse("ilp:person-detail", kwargs={"uuid": r.key}) if table.code == "followup" else "",
          "cells": [_cell(c.kind, v) for c, v in zip(table.columns, r.values, strict=True)]}
         for r in table.rows
     ]

@@ -100,7 +100,7 @@ def test_trend_numbers_and_charts(world, data, client_as):
     body = _text(response)
     # the monthly table, newest first: August, July, June
     rows = re.findall(r'<td class="nowrap">(\w+ \d{4})</td><td class="num">(\d+)</td><td class="num">(\d+)</td>'
-                      r'<td class="num">(\d+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td>', body)
+                      r'<td class="num">(\d+)</td><td class="num nowrap">([^<]+)</td><td class="num nowrap">([^<]+)</td>', body)
     assert rows[:3] == [
         ("Agustus 2026", "6", "5", "3", "83,3 %", "60 %"),
         ("Juli 2026", "6", "7", "4", "116,7 %", "57,1 %"),  # D > S: Fajar moved after his weighing
@@ -161,7 +161,7 @@ def _names(response) -> list[str]:
     body = response.content.decode()
     table = body[body.index("Balita yang perlu ditindaklanjuti</h2>"):] if \
         "Balita yang perlu ditindaklanjuti</h2>" in body else ""
-    return re.findall(r"<tr><td>([^<]+)</td><td>", table)
+    return re.findall(r'<tr><td>(?:<a href="[^"]*">)?([^<]+)(?:</a>)?</td><td>', table)
 
 
 def test_followup_page_per_level(world, data, client_as):
@@ -169,6 +169,8 @@ def test_followup_page_per_level(world, data, client_as):
     assert kader.status_code == 200
     assert _names(kader) == ["Dewi", "Hani"]  # BGM, and not weighed this month
     assert "BGM" in kader.content.decode() and "Tidak ditimbang" in kader.content.decode()
+    dewi_url = reverse("ilp:person-detail", kwargs={"uuid": data.dewi.uuid})
+    assert f'<a href="{dewi_url}">Dewi</a>' in kader.content.decode()
 
     staff = followup(client_as(world.staff_a))
     text = _text(staff)
@@ -186,3 +188,24 @@ def test_followup_page_per_level(world, data, client_as):
     assert counts == {"Cakru": [0, 0, 0, 0, 0, 0, 1], "Kencong": [0, 1, 0, 0, 0, 0, 1],
                       "Jumlah": [0, 1, 0, 0, 0, 0, 2]}
     assert "Dewi" not in text and "Hani" not in text  # no names at kabupaten level
+
+
+def test_dashboard_queries_do_not_grow_with_the_posyandu(world, data, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from posyandu.models import Posyandu
+
+    client = client_as(world.staff_a)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = dash(client)
+            assert response.status_code == 200
+        return len(ctx.captured_queries), len(_ranking(response))
+
+    before, ranked = queries()
+    assert ranked == 2
+    for i in range(4):
+        Posyandu.objects.create(desa=world.a1.desa, nama=f"Tambahan {i}")
+    assert queries() == (before, 6)

@@ -50,5 +50,6 @@ def test_puskesmas_dashboard_on_a_phone(world, phone, shots):  # noqa: F811
     page.screenshot(path=f"{shots}/dashboard-posyandu.png", full_page=True)
 
     page.click("text=Daftar anak yang perlu ditindaklanjuti")
+    assert page.locator("h1", has_text="Tindak lanjut balita").is_visible()
     assert _fits(page)
     page.screenshot(path=f"{shots}/dashboard-followup.png", full_page=True)
