@@ -151,3 +151,10 @@ def test_schema_documents_the_reports_api(tmp_path):
         assert {p["name"] for p in get["parameters"]} == {"level", "area", "month"}
         assert {"200", "400", "404"} <= set(get["responses"])
     assert "/api/v1/reports/areas/" in paths
+
+
+def test_one_api_route_per_report_kind():
+    from reports import api
+    from reports.figures.build import KINDS
+
+    assert set(api.KINDS) == set(KINDS)
