@@ -169,6 +169,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # DT-SEN / PKH / BPNT answers share one choice set: one schema name for it.
+    "ENUM_NAME_OVERRIDES": {"YaTidakEnum": "kader.models.social.YaTidak"},
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
