@@ -180,9 +180,10 @@ def held_days(posyandu_ids: Iterable[int], since: date, until: date) -> dict[int
 
 
 def _posyandu_of_persons(ctx: Context) -> list[int]:
-    if ctx.person_ids is None:
+    """The posyandu whose service days matter for this run."""
+    if ctx.posyandu_ids:
         return list(ctx.posyandu_ids)
-    return list(Person.objects.filter(pk__in=ctx.person_ids)
+    return list(Person.objects.filter(pk__in=ctx.person_ids or ()).order_by()
                 .values_list("posyandu_id", flat=True).distinct())
 
 

@@ -110,6 +110,8 @@ def followup_sync(
                 due_on=c.due_on, assigned_to_id=_assignee(area, c.posyandu_id, c.rw, c.rt),
             ))
 
+    if not (to_close or to_refresh or new):
+        return result
     with transaction.atomic():
         if to_close:
             result.closed = _close_automatically(to_close)

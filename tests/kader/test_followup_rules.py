@@ -480,3 +480,31 @@ def test_task_due_dates_use_today_in_the_run(world):
     followup_sync_all(posyandu_ids=[world.a1.pk])
     assert FollowUpTask.objects.get(person=kid, rule="tidak_datang").due_on == today - timedelta(days=2) + timedelta(
         days=7)
+
+
+# --------------------------------------------------------------------------
+# set queries: the cost does not grow with the number of people
+
+
+def _queries_for_a_run(world, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    FollowUpTask.objects.all().delete()
+    for i in range(n):
+        kid = child(world.a1, on=ON, months=3 + i % 20)
+        _measure(kid, date(2026, 5, 12), weight_kg=Decimal("6"), age_months=3 + i % 20,
+                 is_bgm=True)
+    with CaptureQueriesContext(connection) as ctx:
+        followup_sync([world.a1.pk], ON)
+    return len(ctx.captured_queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_people(world):
+    make_area(world)
+    day(world.a1, date(2026, 5, 12))
+    followup_sync([world.a1.pk], ON)  # the reference tables are read once, then cached
+    few = _queries_for_a_run(world, 3)
+    many = _queries_for_a_run(world, 30)
+    assert FollowUpTask.objects.filter(rule="gizi").count() == 33
+    assert many == few
