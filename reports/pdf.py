@@ -14,6 +14,7 @@ import logging
 import mimetypes
 import posixpath
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -260,6 +261,27 @@ def indicator_rows(totals) -> list[tuple[str, str, str, str, str]]:
             for key, label, _n, _d in INDICATORS]
 
 
+def trend_points(tables: list[Table]) -> list[tuple] | None:
+    """The D/S and N/D points from the report's own 12-month SKDN table (code
+    "skdn_trend", rows keyed "YYYY-MM", columns "ds" and "nd"), so the chart
+    does not compute the trend a second time; None when it has none."""
+    table = next((t for t in tables if t.code == "skdn_trend"), None)
+    if table is None:
+        return None
+    keys = [c.key for c in table.columns]
+    if "ds" not in keys or "nd" not in keys:
+        return None
+    ds, nd = keys.index("ds"), keys.index("nd")
+    points = []
+    for row in table.rows:
+        try:
+            month = date.fromisoformat(row.key + "-01")
+        except ValueError:
+            return None
+        points.append((month, {"D/S": row.values[ds], "N/D": row.values[nd]}))
+    return points
+
+
 # Tables of report_tables that page 1 already shows for a single posyandu.
 PAGE_ONE_CODES = {"skdn", "skdn_indikator"}
 
@@ -268,8 +290,10 @@ def report_context(report, posyandu_ids, tables: list[Table]) -> dict:
     from reports.figures.skdn import add_all, skdn, skdn_trend
 
     totals = add_all(skdn(posyandu_ids, report.month).values())
-    trend = skdn_trend(posyandu_ids, report.month, TREND_MONTHS)
-    points = [(m, s.indicators()) for m, s in trend]
+    points = trend_points(tables)
+    if points is None:
+        points = [(m, s.indicators()) for m, s in
+                  skdn_trend(posyandu_ids, report.month, TREND_MONTHS)]
     lines, place = header_context(report)
     now = timezone.localtime()
     title = KIND_TITLES.get(report.kind, report.get_kind_display())

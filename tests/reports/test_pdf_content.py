@@ -27,7 +27,7 @@ AUGUST_ROWS = (
     "Tidak naik 1 1 2",
     "Tidak ditimbang bulan lalu 0 0 0",
     "Baru pertama ditimbang 0 0 0",
-    "Tidak naik 2 kali berturut-turut 0 0 0",
+    "Tidak naik 2 kali berturut 0 0 0",
     "Di bawah garis merah 0 1 1",
 )
 
