@@ -165,8 +165,13 @@ def _due_words(person, on: date, bands: dict, schedule: dict) -> tuple[list[str]
                           if d["code"] == code), "Vitamin A")
     items = due_items(on=on, age_months=age, sex=person.sex, groups=groups,
                       immunisations=doses, vitamin_a=vit_a)
-    words = [i.label for i in items
-             if i.code in REMINDER_ITEMS or i.code.startswith("imunisasi_")]
+    words = [i.label for i in items if i.code in REMINDER_ITEMS]
+    doses = [i for i in items if i.code.startswith("imunisasi_")]
+    if doses:  # one item for all doses: "Imunisasi BCG, Polio tetes 1 (ada yang terlambat)"
+        names = [d.label.removeprefix("Imunisasi ").removesuffix(" (terlambat, kejar)")
+                 for d in doses]
+        late = " (ada yang terlambat)" if any(d.urgent for d in doses) else ""
+        words.insert(1 if words else 0, "Imunisasi " + ", ".join(names) + late)
     return words, groups
 
 

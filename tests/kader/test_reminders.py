@@ -122,7 +122,11 @@ def test_reminder_page_of_tomorrows_day(world, client_as):
     assert "Belum ada nomor HP" in body
     assert "Salam sehat, Ibu/Bapak Siti Aminah." in body
     assert "Untuk ananda Rafi Pratama: penimbangan berat badan" in body
-    assert "imunisasi BCG (terlambat, kejar)" in body
+    # the doses in one item: late HB0 (0 mo), BCG, OPV1 (1 mo), the 2-month doses,
+    # and the 3-month doses due this month
+    assert ("imunisasi Hepatitis B 0, BCG, Polio tetes 1, DPT-HB-Hib 1, Polio tetes 2, PCV 1, "
+            "Rotavirus 1, DPT-HB-Hib 2, Polio tetes 3, PCV 2, Rotavirus 2 (ada yang terlambat)"
+            ) in body
     assert tanggal(tomorrow) in body and "Balai RW 02" in body
     assert "Penimbangan balita (1 orang)" in body and "Pemeriksaan ibu hamil (1 orang)" in body
     assert "https://wa.me/?text=" in body  # the group message
