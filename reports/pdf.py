@@ -121,25 +121,36 @@ def format_value(value, kind: str) -> str:
 
 
 def column_parts(table: Table, limit: int) -> list[list[int]]:
-    """Column indexes split into parts of at most ``limit`` columns, cut at
-    header-group boundaries where possible (a wider group is cut inside)."""
+    """Column indexes split into as few parts of at most ``limit`` columns as
+    possible, of about equal width, cut at header-group boundaries (a group
+    wider than ``limit`` is cut inside)."""
     n = len(table.columns)
-    target = -(-n // max(1, -(-n // limit)))  # equal parts: ceil(n / number of parts)
-    parts: list[list[int]] = [[]]
+    if n <= limit:
+        return [list(range(n))]
+    # Group ends, with over-wide groups cut into chunks of ``limit``.
+    ends: list[int] = []
     i = 0
     for _group, span in table.header_groups():
-        idx = list(range(i, i + span))
+        while span > limit:
+            i += limit
+            span -= limit
+            ends.append(i)
         i += span
-        if parts[-1] and len(parts[-1]) + span > target:
-            parts.append([])
-        while len(idx) > limit:
-            if parts[-1]:
-                parts.append([])
-            parts[-1] += idx[:limit]
-            idx = idx[limit:]
-            parts.append([])
-        parts[-1] += idx
-    return [p for p in parts if p] or [[]]
+        ends.append(i)
+    k = -(-n // limit)
+    while True:
+        cuts, last = [], 0
+        for j in range(1, k):
+            options = [e for e in ends if last < e < n and e - last <= limit]
+            if not options:
+                break
+            cut = min(options, key=lambda e, t=j * n / k: (abs(e - t), -e))
+            cuts.append(cut)
+            last = cut
+        bounds = [0, *cuts, n]
+        if all(b - a <= limit for a, b in zip(bounds, bounds[1:], strict=False)):
+            return [list(range(a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
+        k += 1
 
 
 def _part_context(table: Table, idx: list[int]) -> dict:

@@ -78,3 +78,7 @@ def test_wide_tables_are_split_at_group_boundaries_into_even_parts():
     assert column_parts(narrow, 28) == [list(range(6))]
     one_huge_group = Table("z", "Z", "P", [Column(str(i), str(i), "G") for i in range(40)])
     assert [len(p) for p in column_parts(one_huge_group, 28)] == [28, 12]
+    # 21 vaccines by L/P: two parts of 22 and 20, not 20 + 20 + 2.
+    vaccines = Table("v", "V", "P", [Column(f"{v}{s}", s, f"V{v}") for v in range(21)
+                                     for s in "LP"])
+    assert [len(p) for p in column_parts(vaccines, 28)] == [22, 20]
