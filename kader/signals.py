@@ -24,6 +24,7 @@ from ilp.models import (
     Pregnancy,
     Referral,
     Screening,
+    ServiceDay,
     Supplement,
     Visit,
 )
@@ -73,7 +74,26 @@ def _on_delete(sender, instance, **kwargs):
     schedule_person(getattr(instance, "person_id", None), rules, False)
 
 
+def _on_day_closed(sender, instance, raw=False, **kwargs):
+    """Closing a service day: run the posyandu's rules at once, so whoever did
+    not come has a home-visit task the same afternoon, not the next morning."""
+    if raw or instance.status != ServiceDay.Status.CLOSED:
+        return
+    posyandu_id = instance.posyandu_id
+
+    def enqueue():
+        from kader.tasks import followup_rules_for
+
+        try:
+            followup_rules_for.delay([posyandu_id])
+        except Exception:
+            log.exception("follow-up rules for posyandu %s not queued", posyandu_id)
+
+    transaction.on_commit(enqueue)
+
+
 def connect() -> None:
+    post_save.connect(_on_day_closed, sender=ServiceDay, dispatch_uid="kader-followup-day-closed")
     for model in TRIGGERS:
         post_save.connect(_on_save, sender=model, dispatch_uid=f"kader-followup-{model.__name__}")
     for model in (Immunisation, Supplement, Measurement):
