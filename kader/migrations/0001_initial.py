@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ilp', '0003_service_day_steps_exam_counselling'),
-        ('posyandu', '0003_remove_membership_membership_scope_matches_role_and_more'),
+        ('posyandu', '0003_puskesos_desa_membership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
