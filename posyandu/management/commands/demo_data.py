@@ -35,14 +35,16 @@ def demo_logins() -> list[DemoLogin]:
             memberships__user=user, memberships__role=Role.BIDAN, memberships__is_active=True
         ).order_by("id")
         logins.append(DemoLogin(user.username, "bidan", ", ".join(str(p) for p in covered)))
-    for role, scope_field in ((Role.PUSKESMAS, "puskesmas"), (Role.DINKES, "kabupaten")):
+    for role, scope_field in (
+        (Role.PUSKESMAS, "puskesmas"), (Role.DINKES, "kabupaten"), (Role.PUSKESOS, "desa"),
+    ):
         m = (
             Membership.objects.filter(role=role, is_active=True)
             .select_related("user", scope_field).order_by("user_id").first()
         )
         if m:
             scope = getattr(m, scope_field)
-            label = str(scope) if role == Role.PUSKESMAS else f"Kabupaten {scope}"
+            label = f"Kabupaten {scope}" if role == Role.DINKES else str(scope)
             logins.append(DemoLogin(m.user.username, str(role), label))
     if User.objects.filter(username="admin", is_superuser=True).exists():
         logins.append(DemoLogin("admin", "admin", "semua wilayah"))
@@ -67,9 +69,28 @@ class Command(BaseCommand):
                 f"{summary.counts['Posyandu']} posyandu, {summary.counts['Person']} sasaran, "
                 f"{summary.counts['Measurement']} pengukuran."
             ))
+            self._seed_features()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "", DEMO_PASSWORD, first_name="Admin")
             self.stdout.write("Superuser admin dibuat.")
         self.stdout.write(f"Login demo (kata sandi: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username} ({login.role}, {login.scope})")
+
+    def _seed_features(self):
+        """The co-production and report features over the fresh demo area:
+        teams and a planned day, follow-up tasks, Puskesos referrals, and last
+        month's reports (built in-process in the embedded default)."""
+        from kader.demo_social import seed_demo_social
+        from kader.demo_tasks import seed_demo_tasks
+        from kader.demo_team import seed_demo_team
+        from reports.demo import seed_demo_reports
+
+        ids = list(Posyandu.objects.order_by("pk").values_list("pk", flat=True))
+        seed_demo_team(ids)
+        seed_demo_tasks(ids)
+        seed_demo_social(password=DEMO_PASSWORD)
+        reports = seed_demo_reports()
+        self.stdout.write(
+            f"Tim kader, tugas tindak lanjut, rujukan Puskesos dan {len(reports)} laporan dibuat."
+        )
