@@ -43,7 +43,9 @@ PERSON_FIELDS = ("posyandu_id", "sex", "birth_date", "has_buku_kia", "moved_on",
                  "merged_into_id")
 
 
-def first_of_month(day: date | datetime) -> date:
+def first_of_month(day: date | datetime | str) -> date:
+    if isinstance(day, str):  # a model saved with an ISO string before a refresh
+        day = date.fromisoformat(day[:10])
     if isinstance(day, datetime):
         day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
     return day.replace(day=1)
