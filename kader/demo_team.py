@@ -56,13 +56,9 @@ def seed_demo_team(posyandu_ids) -> int:
                 position=POSITIONS[i] if i < len(POSITIONS) else "kader",
                 phone=user.phone, active_since=today - timedelta(days=400 + 30 * i),
             )
-            # the RT/RW split round-robin over the other kader; the ketua coordinates
-            # (AreaMap gives her whoever lives outside every kader's area)
-            others = len(kader) - 1
-            if i == 0:
-                mine = areas if others == 0 else []
-            else:
-                mine = [a for j, a in enumerate(areas) if j % others == i - 1]
+            # the RT/RW split round-robin over every kader, the ketua included
+            # (so the demo "kader" login has follow-up tasks of her own)
+            mine = [a for j, a in enumerate(areas) if j % len(kader) == i]
             profile.areas.set(mine)
             for code in SKILL_SETS[i] if i < len(SKILL_SETS) else []:
                 SkillVerification.objects.create(kader=profile, skill_code=code, verified_by=bidan,

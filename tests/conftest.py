@@ -1,6 +1,9 @@
 import pytest
 from django.conf import settings
 
+# Browser fixtures (browser, phone, shots) for tests in any folder.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 def pytest_sessionstart(session):
     # The suite runs on the real PostgreSQL (see Makefile / .ci/run). Say so

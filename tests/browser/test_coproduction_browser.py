@@ -14,7 +14,6 @@ from ilp.models import Measurement, ServiceDay, Visit
 from kader.models.tasks import FollowUpTask
 from kader.models.team import ServiceDayStaff
 from reports.figures.skdn import skdn
-from tests.browser.conftest import browser, phone, shots  # noqa: F401 (fixtures)
 from tests.factories import make_person
 from tests.kader.team_support import B, make_team, verify
 
@@ -33,7 +32,7 @@ def logout(page):
     page.click("header.top button:has-text('Keluar')")
 
 
-def test_planned_day_absent_child_home_visit_counts_in_d(world, phone, shots):  # noqa: F811
+def test_planned_day_absent_child_home_visit_counts_in_d(world, phone, shots):
     page = phone
     page.on("dialog", lambda d: d.accept())  # "Tutup hari buka?" confirm
     t = make_team(world)

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from ilp.models import ServiceDay, Step, Visit
 from kader.models.team import ServiceDayStaff, SkillVerification
-from tests.browser.conftest import browser, phone, shots  # noqa: F401 (fixtures)
 from tests.factories import make_person
 from tests.kader.team_support import B, make_team, verify
 
@@ -26,7 +25,7 @@ def login(page, username, password="rahasia-123"):
     page.wait_for_url(page.base + "/")
 
 
-def test_ketua_plans_and_the_day_runs_with_the_planned_kader(world, phone, browser, shots):  # noqa: F811
+def test_ketua_plans_and_the_day_runs_with_the_planned_kader(world, phone, browser, shots):
     page = phone
     t = make_team(world)
     today = timezone.localdate()

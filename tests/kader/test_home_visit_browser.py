@@ -13,7 +13,6 @@ from ilp.models import Measurement, ServiceDay
 from kader.models.tasks import FollowUpTask
 from kader.services.tasks import followup_sync
 from reports.figures.skdn import skdn
-from tests.browser.conftest import browser, phone, shots  # noqa: F401  (fixtures)
 from tests.factories import make_person
 from tests.kader.followup_support import child, make_area
 
@@ -28,7 +27,7 @@ def login(page, username, password="rahasia-123"):
     page.wait_for_url(page.base + "/")
 
 
-def test_kader_does_her_tasks_on_a_phone(world, phone, live_server, shots):  # noqa: F811
+def test_kader_does_her_tasks_on_a_phone(world, phone, live_server, shots):
     page = phone
     make_area(world)
     today = timezone.localdate()

@@ -4,7 +4,6 @@ outcome."""
 
 import pytest
 
-from tests.browser.conftest import browser, phone, shots  # noqa: F401 (fixtures)
 from tests.kader.social_support import stunted_child
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +25,7 @@ def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_kader_refers_and_puskesos_handles(world, phone, shots):  # noqa: F811
+def test_kader_refers_and_puskesos_handles(world, phone, shots):
     page = phone
     child = stunted_child(world.a1)
 

@@ -25,10 +25,10 @@ def test_seed_demo_team(world):
     profiles = list(KaderProfile.objects.filter(posyandu=world.a1).order_by("user_id"))
     assert [p.user for p in profiles] == [world.kader_a1, *extra]
     assert [p.position for p in profiles] == ["ketua", "sekretaris", "bendahara", "kader"]
-    # the three RT split over the three other kader; the ketua coordinates
-    assert [sorted(a.rt for a in p.areas.all()) for p in profiles] == [[], ["001"], ["002"], ["003"]]
+    # the three RT split round-robin over all four kader, the ketua first
+    assert [sorted(a.rt for a in p.areas.all()) for p in profiles] == [["001"], ["002"], ["003"], []]
     area = AreaMap([world.a1.pk])
-    assert area.kader_for(world.a1.pk, "001", "002") == extra[1].pk
+    assert area.kader_for(world.a1.pk, "001", "002") == extra[0].pk
     assert area.kader_for(world.a1.pk, "009", "009") == world.kader_a1.pk
     skills = table("kader_skills")
     levels = [skill_summary(p.skills.values_list("skill_code", flat=True), skills).level_label

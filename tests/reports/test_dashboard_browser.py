@@ -4,7 +4,6 @@ charts scale down, and the area picker works without JavaScript."""
 import pytest
 
 from posyandu.reference import sync_shipped_tables
-from tests.browser.conftest import browser, phone, shots  # noqa: F401 - fixtures
 from tests.reports.dashboard_data import MONTH, build_area_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +21,7 @@ def _fits(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_puskesmas_dashboard_on_a_phone(world, phone, shots):  # noqa: F811
+def test_puskesmas_dashboard_on_a_phone(world, phone, shots):
     sync_shipped_tables()
     build_area_data(world)
     page = phone

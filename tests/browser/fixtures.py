@@ -1,5 +1,9 @@
 """Real Chromium (Debian's /usr/bin/chromium) driven by Playwright, at phone size.
 
+A plugin loaded by tests/conftest.py (pytest_plugins), so browser tests in any
+folder share ONE session-wide Playwright: importing these fixtures into a test
+module would start a second one inside the first one's event loop.
+
 Playwright's own browser download is never used. If Chromium is missing the
 tests fail (make test installs it), they are not skipped."""
 
