@@ -263,6 +263,29 @@ def _long_date(day) -> str:
     return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
+SKDN_SUMMARY = (
+    ("S", "S", "Balita yang ada (sasaran)"),
+    ("K", "K", "Punya KMS/buku KIA"),
+    ("D", "D", "Ditimbang bulan ini"),
+    ("N", "N", "Naik berat badannya"),
+    ("T", "T", "Tidak naik"),
+    ("O", "O", "Tidak ditimbang bulan lalu"),
+    ("B", "B", "Baru pertama ditimbang"),
+    ("D_prime", "D′", "Ditimbang bulan lalu & ini"),
+    ("T2", "2T", "Tidak naik 2 kali berturut"),
+    ("BGM", "BGM", "Di bawah garis merah"),
+)
+
+
+def skdn_rows(totals) -> list[tuple[str, str, str, str, str]]:
+    """(code, label, L, P, Jumlah) of the page-1 SKDN table, formatted."""
+    out = []
+    for attr, code, label in SKDN_SUMMARY:
+        c = getattr(totals, attr)
+        out.append((code, label, *(format_value(v, "int") for v in (c.L, c.P, c.total))))
+    return out
+
+
 def indicator_rows(totals) -> list[tuple[str, str, str, str, str]]:
     """(key, label, L, P, Jumlah) of the SKDN indicators, formatted."""
     from reports.figures.skdn import INDICATORS
@@ -318,6 +341,7 @@ def report_context(report, posyandu_ids, tables: list[Table]) -> dict:
         "month_label": month_label(report.month, short=False),
         "header": lines,
         "skdn": totals,
+        "skdn_rows": skdn_rows(totals),
         "indicators": indicator_rows(totals),
         "skdn_svg": mark_safe(skdn_bars_svg(totals, title="Grafik SKDN " + month_label(report.month))),  # noqa: S308
         "trend_svg": mark_safe(trend_svg(points, ("D/S", "N/D"), width=520, height=230,  # noqa: S308
