@@ -214,8 +214,16 @@ def _person_deleted(sender, instance, **kwargs):
     note_change(instance.posyandu_id, instance.birth_date, None)
 
 
+def _report_deleted(sender, instance, **kwargs):
+    """A deleted report takes its PDF with it (after the commit)."""
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def connect() -> None:
     from ilp import models as m
+    from reports.models import Report
 
     uid = "reports.signals"
     post_save.connect(_measurement, sender=m.Measurement, dispatch_uid=f"{uid}.measurement.s")
@@ -237,3 +245,4 @@ def connect() -> None:
     pre_save.connect(_person_pre_save, sender=m.Person, dispatch_uid=f"{uid}.person.pre")
     post_save.connect(_person_saved, sender=m.Person, dispatch_uid=f"{uid}.person.s")
     post_delete.connect(_person_deleted, sender=m.Person, dispatch_uid=f"{uid}.person.d")
+    post_delete.connect(_report_deleted, sender=Report, dispatch_uid=f"{uid}.report.d")

@@ -206,3 +206,12 @@ def test_concurrent_creation_falls_back_to_the_existing_row(world, jobs, monkeyp
     monkeypatch.setattr(services.Report.objects, "select_for_update", Blind())
     second = _ask(world.kader_a1, world.a1)
     assert second.pk == first.pk and Report.objects.count() == 1
+
+
+def test_deleting_a_report_removes_its_file(world, django_capture_on_commit_callbacks):
+    report = ready_report(world.a1)
+    storage, name = report.file.storage, report.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.delete()
+    assert not storage.exists(name)
