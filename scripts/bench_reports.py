@@ -79,6 +79,11 @@ def setup_django(args, media_root: str):
 
 
 def max_rss_mib() -> float:
+    """Peak RSS of this process. VmHWM starts afresh at exec; ru_maxrss would
+    carry the parent's peak over from the fork."""
+    peak = _peak_rss_mib(os.getpid())
+    if peak == peak:  # not NaN
+        return peak
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
