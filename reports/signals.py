@@ -178,7 +178,8 @@ def _person_pre_save(sender, instance, **kwargs):
 
 def _person_saved(sender, instance, created=False, **kwargs):
     old = instance.__dict__.pop("_report_old", None)
-    new = {f: getattr(instance, f) for f in PERSON_FIELDS}
+    new = {f: _as_date(getattr(instance, f)) if f in _DATE_FIELDS else getattr(instance, f)
+           for f in PERSON_FIELDS}
     if old is not None and not created:
         changed = {f for f in PERSON_FIELDS if old[f] != new[f]}
         if not changed:
@@ -197,6 +198,14 @@ def _person_saved(sender, instance, created=False, **kwargs):
         posyandu_ids |= _merge_posyandu(new["merged_into_id"])
     for pk in posyandu_ids:
         note_change(pk, start, None)
+
+
+_DATE_FIELDS = ("birth_date", "moved_on", "died_on")
+
+
+def _as_date(value):
+    """A model field set to an ISO string (not yet refreshed from the database)."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 def _merge_posyandu(keep_id: int) -> set[int]:

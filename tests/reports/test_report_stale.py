@@ -193,3 +193,12 @@ def test_a_rolled_back_edit_writes_nothing(world, django_capture_on_commit_callb
         Immunisation.objects.create(person=child, posyandu=world.a1, vaccine="Polio1",
                                     given_on=date(2026, 10, 5))
     assert set(DataChange.objects.values_list("month_from", "month_to")) == {(OCT, OCT)}
+
+
+def test_dates_given_as_strings_are_understood(world, django_capture_on_commit_callbacks):
+    child = make_person(world.a1, birth_date=date(2023, 3, 1))
+    DataChange.objects.all().delete()
+    with committed(django_capture_on_commit_callbacks):
+        child.moved_on = "2026-09-20"
+        child.save()
+    assert set(DataChange.objects.values_list("month_from", "month_to")) == {(SEP, OPEN_END)}
