@@ -196,9 +196,9 @@ def test_a_rolled_back_edit_writes_nothing(world, django_capture_on_commit_callb
 
 
 def test_dates_given_as_strings_are_understood(world, django_capture_on_commit_callbacks):
-    child = make_person(world.a1, birth_date=date(2023, 3, 1))
+    child = make_person(world.a1, birth_date=date(2023, 3, 1), moved_on=date(2026, 11, 2))
     DataChange.objects.all().delete()
     with committed(django_capture_on_commit_callbacks):
-        child.moved_on = "2026-09-20"
+        child.moved_on = "2026-09-20"  # the move was earlier than first recorded
         child.save()
     assert set(DataChange.objects.values_list("month_from", "month_to")) == {(SEP, OPEN_END)}
