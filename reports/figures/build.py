@@ -23,7 +23,7 @@ from datetime import date
 from posyandu.models import Posyandu
 from reports.areas import LEVELS
 from reports.figures.engine import count_metrics
-from reports.figures.followup import REASON_ORDER, followup_counts, followup_table
+from reports.figures.followup import REASON_ORDER, REFER, followup_counts, followup_table
 from reports.figures.recap import recap_sections
 from reports.figures.sections import Section, Unit, section_table
 from reports.figures.sip import immunisation_counts, sip_sections, skdn_counts, staff_counts
@@ -198,8 +198,8 @@ def skdn_tables(level, ids, month) -> list[Table]:
         trend,
         _followup_counts_table(ids, month, units, header, total),
     ]
-    if level != "kabupaten":
-        tables.append(followup_table(ids, month, include_not_weighed=level == "posyandu"))
+    if level == "puskesmas":  # names of the children the Puskesmas itself acts on
+        tables.append(followup_table(ids, month, include_not_weighed=False, only=REFER))
     return tables
 
 

@@ -32,6 +32,9 @@ NUTRITION = {"gizi_buruk": "Gizi buruk", "gizi_kurang": "Gizi kurang"}
 STUNTING = {"sangat_pendek": "Sangat pendek", "pendek": "Pendek"}
 NOT_WEIGHED = "Tidak ditimbang"
 REASON_ORDER = ["2T", "BGM", *NUTRITION.values(), *STUNTING.values(), NOT_WEIGHED]
+# Findings the Puskesmas acts on itself (2T and BGM: refer to the Puskesmas;
+# gizi buruk: treatment): the names a Puskesmas report lists.
+REFER = frozenset({"2T", "BGM", NUTRITION["gizi_buruk"]})
 
 COLUMNS = [
     Column("posyandu", "Posyandu", kind="text"),
@@ -118,7 +121,12 @@ def followup_entries(posyandu_ids, month: date, *, include_not_weighed: bool = T
     return out
 
 
-def followup_table(posyandu_ids, month: date, *, include_not_weighed: bool = True) -> Table:
+def followup_table(posyandu_ids, month: date, *, include_not_weighed: bool = True,
+                   only: frozenset[str] | None = None) -> Table:
+    """The children to follow up; with ``only``, those with one of these reasons."""
+    entries = followup_entries(posyandu_ids, month, include_not_weighed=include_not_weighed)
+    if only is not None:
+        entries = [e for e in entries if only & set(e["reasons"])]
     rows = [
         Row(
             label=e["name"],
@@ -128,7 +136,7 @@ def followup_table(posyandu_ids, month: date, *, include_not_weighed: bool = Tru
             ],
             key=str(e["uuid"]),
         )
-        for e in followup_entries(posyandu_ids, month, include_not_weighed=include_not_weighed)
+        for e in entries
     ]
     counts = dict.fromkeys(REASON_ORDER, 0)
     for row in rows:
@@ -136,17 +144,26 @@ def followup_table(posyandu_ids, month: date, *, include_not_weighed: bool = Tru
             counts[reason] += 1
     if not include_not_weighed:
         del counts[NOT_WEIGHED]
+    if only is not None:
+        counts = {r: n for r, n in counts.items() if r in only}
     summary = "; ".join(f"{r}: {n}" for r, n in counts.items())
     notes = [
         f"Jumlah per alasan: {summary}.",
         "2T, BGM, gizi buruk/kurang (BB/PB-TB) dan (sangat) pendek dari penimbangan "
         "terakhir bulan ini; tidak ditimbang: balita sasaran (S) tanpa penimbangan bulan ini.",
     ]
-    if not include_not_weighed:
+    title = "Balita yang perlu ditindaklanjuti"
+    if only is not None:
+        title = "Balita yang perlu dirujuk (" + ", ".join(
+            r for r in REASON_ORDER if r in only) + ")"
+        notes.append("Balita dengan temuan lain (gizi kurang, pendek) atau yang tidak "
+                     "ditimbang dihitung per posyandu di tabel tindak lanjut dan disebut "
+                     "namanya di laporan tiap posyandu dan di dasbor.")
+    elif not include_not_weighed:
         notes.append("Balita yang hanya tidak ditimbang tidak dicantumkan di sini; "
                      "lihat laporan tiap posyandu.")
     return Table(
-        code="followup", title="Balita yang perlu ditindaklanjuti", label_header="Nama",
+        code="followup", title=title, label_header="Nama",
         columns=list(COLUMNS), rows=rows, notes=notes,
     )
 

@@ -141,6 +141,22 @@ def test_followup_list(august):
     assert july["2T"] == 1 and july["BGM"] == 1 and july["Tidak ditimbang"] == 1
 
 
+def test_puskesmas_report_names_only_the_children_to_refer(august):
+    """The Puskesmas report lists by name the children it acts on itself (2T,
+    BGM, gizi buruk); pendek (Citra) and not weighed (Hani) are counted per
+    posyandu and named in the posyandu report."""
+    world, c, _a = august
+    ids = [world.a1.pk, world.a2.pk]
+    t = by_code(report_tables("skdn", "puskesmas", ids, AUG))["followup"]
+    assert [(r.label, r.values[3]) for r in t.rows] == [("Dewi", "BGM")]
+    assert "dirujuk" in t.title
+    july = by_code(report_tables("skdn", "puskesmas", ids, date(2026, 7, 1)))["followup"]
+    assert sorted((r.label, r.values[3]) for r in july.rows) == [("Citra", "2T"), ("Dewi", "BGM")]
+    counts = by_code(report_tables("skdn", "puskesmas", ids, AUG))
+    assert not any(t.code == "followup" for t in report_tables("skdn", "kabupaten", ids, AUG))
+    assert any(t.code.startswith("followup") for t in counts.values())
+
+
 def _int_columns(table):
     return [i for i, c in enumerate(table.columns) if c.kind == "int"]
 
