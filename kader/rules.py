@@ -19,7 +19,6 @@ immunisation_schedule, lifecycle_groups), so a correction there applies here.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -44,6 +43,7 @@ from ilp.models import (
 )
 from ilp.screenings import add_months
 from ilp.selectors.day import expected_sasaran
+from posyandu.months import month_end, month_key, month_start
 from posyandu.reference import table
 
 TABLE = "followup_rules"
@@ -55,18 +55,6 @@ BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustu
 
 def ddmmyyyy(d: date) -> str:
     return f"{d:%d-%m-%Y}"
-
-
-def month_key(d: date) -> str:
-    return f"{d:%Y-%m}"
-
-
-def month_start(d: date) -> date:
-    return d.replace(day=1)
-
-
-def month_end(d: date) -> date:
-    return d.replace(day=monthrange(d.year, d.month)[1])
 
 
 def decimal_id(value) -> str:

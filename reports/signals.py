@@ -34,6 +34,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from posyandu.months import add_months
+
 logger = logging.getLogger(__name__)
 
 # Visit saves that only move the person through the five steps change no figure.
@@ -49,11 +51,6 @@ def first_of_month(day: date | datetime | str) -> date:
     if isinstance(day, datetime):
         day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
     return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    k = month.year * 12 + month.month - 1 + n
-    return date(k // 12, k % 12 + 1, 1)
 
 
 class _Flush:

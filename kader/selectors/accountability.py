@@ -26,16 +26,13 @@ from kader.certification import skill_summary
 from kader.models.team import Assignment, KaderProfile
 from kader.selectors.team import display_name, verified_codes_by_kader
 from posyandu.models import Posyandu
+from posyandu.months import month_start as first_of_month
 from posyandu.reference import table
 
 REPORT_DUE_DAY = 5  # a month's report is due by the 5th of the next month
 
 
 # --------------------------------------------------------------- pure rules
-def first_of_month(d: date) -> date:
-    return d.replace(day=1)
-
-
 def next_month(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 

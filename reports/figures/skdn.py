@@ -42,7 +42,6 @@ the weighings, whatever the number of posyandu or months.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -53,6 +52,7 @@ from django.db.models.functions import TruncMonth
 
 from ilp.lifecycle import birth_date_range
 from ilp.models import Measurement, Person
+from posyandu.months import add_months, month_end, month_range, month_start  # noqa: F401
 from posyandu.reference import table
 from reports.figures.db import figures_transaction
 
@@ -132,28 +132,6 @@ def add_all(items: Iterable[Skdn]) -> Skdn:
 
 
 # --------------------------------------------------------------------------- months
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=monthrange(month.year, month.month)[1])
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(first: date, last: date) -> list[date]:
-    first, last = month_start(first), month_start(last)
-    out = []
-    while first <= last:
-        out.append(first)
-        first = add_months(first, 1)
-    return out
 
 
 def balita_range(on: date) -> tuple[date, date]:
