@@ -52,3 +52,12 @@ def shots():
     path = os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="posyandu-shots-")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def login(page, username, password="rahasia-123", landing="/"):
+    """Log in through the real form and wait for the landing page."""
+    page.goto(page.base + "/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + landing)

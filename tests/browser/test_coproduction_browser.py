@@ -14,18 +14,13 @@ from ilp.models import Measurement, ServiceDay, Visit
 from kader.models.tasks import FollowUpTask
 from kader.models.team import ServiceDayStaff
 from reports.figures.skdn import skdn
+from tests.browser.fixtures import login
 from tests.factories import make_person
 from tests.kader.team_support import B, make_team, verify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, username, password="rahasia-123"):
-    page.goto(page.base + "/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def logout(page):

@@ -5,17 +5,12 @@ from datetime import date
 import pytest
 
 from ilp.models import Household, Person
+from tests.browser.fixtures import login
 from tests.factories import make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, username, password="rahasia-123"):
-    page.goto(page.base + "/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def test_kader_finds_a_child_and_registers_a_family(world, phone, shots):

@@ -9,17 +9,12 @@ import pytest
 from django.utils import timezone
 
 from ilp.models import Measurement, ServiceDay, Step, Visit
+from tests.browser.fixtures import login
 from tests.factories import make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, username, password="rahasia-123"):
-    page.goto(page.base + "/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def measure(page, weight, length):

@@ -11,18 +11,13 @@ from django.utils import timezone
 
 from ilp.models import ServiceDay, Step, Visit
 from kader.models.team import ServiceDayStaff, SkillVerification
+from tests.browser.fixtures import login
 from tests.factories import make_person
 from tests.kader.team_support import B, make_team, verify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, username, password="rahasia-123"):
-    page.goto(page.base + "/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def test_ketua_plans_and_the_day_runs_with_the_planned_kader(world, phone, browser, shots):

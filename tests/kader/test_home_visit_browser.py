@@ -13,18 +13,13 @@ from ilp.models import Measurement, ServiceDay
 from kader.models.tasks import FollowUpTask
 from kader.services.tasks import followup_sync
 from reports.figures.skdn import skdn
+from tests.browser.fixtures import login
 from tests.factories import make_person
 from tests.kader.followup_support import child, make_area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, username, password="rahasia-123"):
-    page.goto(page.base + "/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def test_kader_does_her_tasks_on_a_phone(world, phone, live_server, shots):

@@ -4,17 +4,12 @@ outcome."""
 
 import pytest
 
+from tests.browser.fixtures import login
 from tests.kader.social_support import stunted_child
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, username, password="rahasia-123", landing="/"):
-    page.goto(page.base + "/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + landing)
 
 
 def logout(page):

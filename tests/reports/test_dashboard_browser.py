@@ -4,17 +4,12 @@ charts scale down, and the area picker works without JavaScript."""
 import pytest
 
 from posyandu.reference import sync_shipped_tables
+from tests.browser.fixtures import login
 from tests.reports.dashboard_data import MONTH, build_area_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, username, password="rahasia-123"):
-    page.goto(page.base + "/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def _fits(page):
