@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -19,15 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ilp import serializers_day as s
-from ilp.measure_input import NUMERIC_FIELDS, parse_decimal
 from ilp.models import Measurement, Person, ServiceDay, Step, Visit
 from ilp.selectors import day as sel
 from ilp.services import day as services
 from ilp.services.measurements import (
     CONFIRM_CODE,
     UnusualValues,
-    measurement_record,
     measurement_trend_override,
+    visit_measure,
 )
 from posyandu.api import ScopedAPIMixin, scoped_object
 from posyandu.models import Posyandu
@@ -190,21 +188,6 @@ class VisitDetailApi(ScopedAPIMixin, generics.RetrieveAPIView):
     serializer_class = s.VisitOutput
 
 
-def _unchanged(m: Measurement | None, data: dict) -> bool:
-    """The stored set equals what was sent (a repeated PUT): nothing to write."""
-    if m is None:
-        return False
-    for field in NUMERIC_FIELDS:
-        try:
-            value = parse_decimal(data.get(field))
-        except ValueError:
-            return False
-        if value != getattr(m, field):
-            return False
-    method = str(data.get("length_method") or "").strip() if m.length_cm is not None else ""
-    return method == m.length_method
-
-
 class VisitMeasurementApi(APIView):
     """Step 2: save the visit's measurement set (create, or replace it as a
     correction). The visit moves on to step 3. 400: values refused, messages
@@ -228,16 +211,11 @@ class VisitMeasurementApi(APIView):
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items()
                   if k not in ("confirm_unusual", "client_id")}
-        measurement = getattr(visit, "measurement", None) if hasattr(visit, "measurement") else None
         try:
-            with transaction.atomic():  # the set and the move to step 3: one commit
-                if not _unchanged(measurement, values):
-                    measurement = measurement_record(
-                        user=user, visit=visit, data=values,
-                        confirm_unusual=data.validated_data["confirm_unusual"],
-                    )
-                if visit.step == Step.MEASURE:
-                    services.visit_move(user=user, visit=visit, to=Step.RECORD)
+            measurement = visit_measure(
+                user=user, visit=visit, data=values,
+                confirm_unusual=data.validated_data["confirm_unusual"],
+            )
         except UnusualValues as exc:
             return Response(
                 {"code": CONFIRM_CODE, "detail": UNUSUAL, "errors": _field_errors(exc)},

@@ -19,9 +19,9 @@ from ilp.selectors.visit import counselling_topics, step2_fields, visit_context
 from ilp.services import day as services
 from ilp.services.measurements import (
     UnusualValues,
-    measurement_record,
     measurement_trend_override,
 )
+from ilp.services.measurements import visit_measure as visit_measure_service
 from kader.selectors.team import board_routing, next_step_staff
 from posyandu.forms_util import add_service_errors
 from posyandu.models import Posyandu
@@ -173,17 +173,17 @@ def visit_measure(request, uuid):
     form = _measurement_form(visit, request.POST, show_confirm="confirm_unusual" in request.POST)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_unusual"}
+        moving = visit.step == Step.MEASURE
         try:
-            measurement_record(user=request.user, visit=visit, data=data,
-                               confirm_unusual=form.cleaned_data.get("confirm_unusual", False))
+            visit_measure_service(user=request.user, visit=visit, data=data,
+                                  confirm_unusual=form.cleaned_data.get("confirm_unusual", False))
         except ValidationError as exc:
             unusual = isinstance(exc, UnusualValues) or "confirm_unusual" in request.POST
             form = _measurement_form(visit, request.POST, show_confirm=unusual)
             form.is_valid()
             add_service_errors(form, exc)
             return visit_detail(request, uuid, form=form, status=422)
-        if visit.step == Step.MEASURE:
-            visit = services.visit_move(user=request.user, visit=visit, to=Step.RECORD)
+        if moving:
             _say_who_takes(request, visit)
         return redirect("ilp:visit-detail", uuid=visit.uuid)
     return visit_detail(request, uuid, form=form, status=422)

@@ -28,8 +28,8 @@ from ilp.growth.age import age_in_days, age_in_months
 from ilp.growth.assessment import ADULT_FROM_MONTHS, HEIGHT_FROM_DAY
 from ilp.growth.kms import is_bgm, weight_trend
 from ilp.measure_input import NUMERIC_FIELDS, Problem, adult_imt, check_values, parse_decimal
-from ilp.models import Measurement, Person, Visit
-from ilp.services.day import require_open
+from ilp.models import Measurement, Person, Step, Visit
+from ilp.services.day import require_open, visit_move
 from posyandu.reference import table
 from posyandu.scoping import has_perm
 
@@ -145,6 +145,41 @@ def measurement_record(
 
     measurements_recompute(person_ids=[locked.person_id])
     measurement.refresh_from_db()
+    return measurement
+
+
+def measurement_unchanged(m: Measurement | None, data: Mapping) -> bool:
+    """The stored set equals what was sent (a repeated submit): nothing to write."""
+    if m is None:
+        return False
+    for field in NUMERIC_FIELDS:
+        try:
+            value = parse_decimal(data.get(field))
+        except ValueError:
+            return False
+        if value != getattr(m, field):
+            return False
+    method = str(data.get("length_method") or "").strip() if m.length_cm is not None else ""
+    return method == m.length_method
+
+
+@transaction.atomic
+def visit_measure(
+    *, user, visit: Visit, data: Mapping, confirm_unusual: bool = False
+) -> Measurement:
+    """Step 2 as one state change: save the visit's measurement set (unless the
+    same set is sent again) and move the visit on to step 3, in one commit.
+    The page, the API and batch sync all call this. Raises what
+    ``measurement_record`` raises; nothing is saved then."""
+    _require(user, visit.posyandu_id)
+    measurement = Measurement.objects.filter(visit_id=visit.pk).first()
+    if not measurement_unchanged(measurement, data):
+        measurement = measurement_record(
+            user=user, visit=visit, data=data, confirm_unusual=confirm_unusual
+        )
+    if visit.step == Step.MEASURE:
+        moved = visit_move(user=user, visit=visit, to=Step.RECORD)
+        visit.step, visit.step_changed_at = moved.step, moved.step_changed_at
     return measurement
 
 
