@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -26,13 +27,26 @@ from ilp.growth.age import age_in_days, age_in_months
 from ilp.growth.categories import load_categories
 from ilp.growth.kms import kbm_for_age
 from ilp.growth.tables import WFA_DAY, get_table
-from ilp.models import Immunisation, Measurement, Person, ServiceDay, Supplement, Visit
+from ilp.models import (
+    Immunisation,
+    Measurement,
+    Person,
+    Pregnancy,
+    ServiceDay,
+    Supplement,
+    Visit,
+)
 from ilp.selectors.day import expected_sasaran
 from ilp.selectors.visit import due_today, step2_fields
 from ilp.services.measurements import kbm_table
 from posyandu.reference import table
 
 VERSION = 1
+PERSON_FIELDS = (
+    "uuid", "name", "sex", "birth_date", "nik", "mother_nik", "mother_name", "rt", "rw",
+    "posyandu_id", "mother__uuid", "mother__name", "mother__nik", "household__uuid",
+    "household__kepala_keluarga", "household__no_kk",
+)
 GROWTH_GROUP = "balita"  # BB/U and N/T on the phone: the KMS age band (0-59 months)
 
 
@@ -70,7 +84,7 @@ def day_bundle(*, user, day: ServiceDay) -> dict:
         .living_in_area_on(on)
         .filter(birth_date__lte=on)
         .select_related("household", "mother")
-        .prefetch_related("pregnancies")
+        .only(*PERSON_FIELDS)
         .annotate(
             has_earlier_weight=Exists(weighings),
             last_month_weight=Subquery(last_month),
@@ -94,17 +108,23 @@ def day_bundle(*, user, day: ServiceDay) -> dict:
             person_id__in=children, kind__startswith="vitamin_a").values_list(
             "person_id", "given_on"):
         vitamin_a.setdefault(person_id, []).append(given_on)
+    pregnancies: dict[int, list] = {}
+    for pregnancy in Pregnancy.objects.filter(
+            person_id__in=[p.pk for p in people if p.sex == "P"]).only(
+            "person_id", "hpht", "outcome_date"):
+        pregnancies.setdefault(pregnancy.person_id, []).append(pregnancy)
     expected = set(expected_sasaran(day=day).values_list("pk", flat=True))
     kbm = kbm_table(on)
 
     rows = []
     for p in people:
         months = ages[p.pk]
-        groups = p.lifecycle_groups(on)  # pregnancies are prefetched
+        groups = p.lifecycle_groups(on, pregnancies=pregnancies.get(p.pk, ()))
         _, due = due_today(person=p, on=on, age_months=months, groups=groups,
                            given=given.get(p.pk, {}), vitamin_a_dates=vitamin_a.get(p.pk, []))
         rows.append(_person(p, on, months, groups, due, last.get(p.pk), p.pk in expected,
-                            step2_fields(Visit(person=p, date=on, posyandu=posyandu), groups),
+                            step2_fields(SimpleNamespace(person=p, date=on, posyandu=posyandu),
+                                         groups),
                             kbm))
 
     visits = (

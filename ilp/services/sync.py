@@ -134,6 +134,12 @@ class _Batch:
             return self._refuse(cid, Rejected("invalid", _summary(errors), errors))
         self.day_id = None
         try:
+            for field, key in REF_FIELDS.items():  # a refused dependency: no need to claim
+                if form.validated_data.get(field) is not None:
+                    self.ref(form.validated_data[field], key, field=field)
+        except Rejected as exc:
+            return self._refuse(cid, exc)
+        try:
             with transaction.atomic():
                 try:
                     row = SyncOperation.objects.create(
@@ -334,7 +340,9 @@ HANDLERS = {
     "counselling.record": _counselling_record,
     "homevisit.record": _home_visit_record,
 }
-REF_FIELDS = ("person", "visit", "mother", "household")
+# payload field -> the key of the ids it stands for when it is a client id
+REF_FIELDS = {"person": "person", "visit": "visit", "mother": "person",
+              "household": "household"}
 
 
 # --- errors ---------------------------------------------------------------------------
