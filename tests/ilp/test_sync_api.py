@@ -298,6 +298,52 @@ def test_two_identical_batches_at_once_save_every_row_once(world, day, child):
     assert Person.objects.filter(name="Bayi Baru Luring").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_second_batch_waits_on_the_client_id_and_answers_duplicate(
+        world, day, child, monkeypatch):
+    """The first batch holds its ledger row uncommitted while it applies; the
+    second one (which did not see the row when it started) waits on the unique
+    client id, then answers duplicate with the first one's ids."""
+    from ilp.services import sync
+
+    claimed, release = threading.Event(), threading.Event()
+    real = sync.visit_register
+
+    def slow(**kwargs):
+        answer = real(**kwargs)
+        claimed.set()
+        release.wait(10)
+        return answer
+
+    monkeypatch.setattr(sync, "visit_register", slow)
+    reg = register(day, child.uuid)
+    answers = {}
+
+    def post(name):
+        client = APIClient()
+        client.force_authenticate(world.kader_a1)
+        try:
+            answers[name] = client.post(URL, {"operations": [reg]},
+                                        format="json").json()["results"][0]
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post, args=("first",))
+    first.start()
+    assert claimed.wait(10)
+    second = threading.Thread(target=post, args=("second",))
+    second.start()
+    second.join(1)
+    assert second.is_alive()  # blocked on the unique index
+    release.set()
+    first.join()
+    second.join()
+    assert answers["first"]["status"] == "saved"
+    assert answers["second"]["status"] == "duplicate"
+    assert answers["second"]["ids"] == answers["first"]["ids"]
+    assert Visit.objects.count() == 1 and SyncOperation.objects.count() == 1
+
+
 # --- the day ---------------------------------------------------------------------------
 
 
