@@ -38,3 +38,23 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     list_filter = ["posyandu"]
     raw_id_fields = ["visit", "person"]
     date_hierarchy = "measured_on"
+
+
+@admin.register(m.SyncOperation)
+class SyncOperationAdmin(admin.ModelAdmin):
+    """The sync ledger: read-only (rows are written only by ilp.services.sync)."""
+
+    list_display = ["client_id", "kind", "user", "posyandu", "taken_at", "received_at"]
+    list_filter = ["kind", "posyandu"]
+    search_fields = ["client_id"]
+    date_hierarchy = "received_at"
+    readonly_fields = [f.name for f in m.SyncOperation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,4 +13,5 @@ urlpatterns = [
     path("households/<uuid:uuid>/", api.HouseholdDetailApi.as_view(), name="household-detail"),
     path("growth/assess/", api_calculator.GrowthAssessApi.as_view(), name="growth-assess"),
     path("", include("ilp.api_urls_day")),
+    path("", include("ilp.api_urls_sync")),
 ]

@@ -9,6 +9,7 @@ from ilp.models.exam import (
 )
 from ilp.models.registry import Household, Person, PersonQuerySet, Pregnancy, Sex
 from ilp.models.service import LengthMethod, Measurement, ServiceDay, Step, Visit
+from ilp.models.sync import SyncOperation
 
 __all__ = [
     "AncCheck",
@@ -27,5 +28,6 @@ __all__ = [
     "Sex",
     "Step",
     "Supplement",
+    "SyncOperation",
     "Visit",
 ]

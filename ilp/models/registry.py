@@ -166,12 +166,16 @@ class Person(TimeStamped):
             and (self.died_on is None or self.died_on > on)
         )
 
-    def lifecycle_groups(self, on: date | None = None) -> list[str]:
+    def lifecycle_groups(self, on: date | None = None, pregnancies=None) -> list[str]:
+        """The life-cycle groups on ``on``. ``pregnancies``: this person's
+        pregnancies when the caller loaded them in bulk (else they are read)."""
         from ilp.lifecycle import PregnancySpan, groups_on
         from posyandu.reference import table
 
         on = on or timezone.localdate()
-        spans = [PregnancySpan(p.hpht, p.outcome_date) for p in self.pregnancies.all()]
+        if pregnancies is None:
+            pregnancies = self.pregnancies.all()
+        spans = [PregnancySpan(p.hpht, p.outcome_date) for p in pregnancies]
         return groups_on(
             birth_date=self.birth_date, on=on, bands=table("lifecycle_groups", on),
             pregnancies=spans,

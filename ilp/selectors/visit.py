@@ -71,6 +71,25 @@ def step2_fields(visit: Visit, groups: list[str] | None = None) -> list[str]:
     )
 
 
+def due_today(
+    *, person, on, age_months: int, groups: list[str], given: dict, vitamin_a_dates: list
+) -> tuple[list, list]:
+    """(immunisation doses with their status, what is due today) for a person:
+    ``given`` maps vaccine code -> date given, ``vitamin_a_dates`` the dates a
+    vitamin A capsule was given. No queries: the visit page and the day kept on
+    the phone (``ilp.selectors.offline``) load the history their own way."""
+    schedule = table("immunisation_schedule", on)
+    doses = immunisation_status(
+        birth_date=person.birth_date, on=on, given=given, schedule_payload=schedule,
+    ) if age_months < 24 else []
+    vit_a = vitamin_a_due(
+        birth_date=person.birth_date, on=on, given_dates=vitamin_a_dates, payload=schedule,
+    ) if age_months < 60 else None
+    due = due_items(on=on, age_months=age_months, sex=person.sex, groups=groups,
+                    immunisations=doses, vitamin_a=vit_a)
+    return doses, due
+
+
 def counselling_topics(visit: Visit) -> list[dict]:
     return table("counselling_topics", visit.date)["topics"]
 
@@ -83,17 +102,13 @@ def visit_context(visit: Visit) -> dict:
     groups = person.lifecycle_groups(on)
     m = getattr(visit, "measurement", None) if hasattr(visit, "measurement") else None
     flags = list(m.flags) if m else []
-    given = {i.vaccine: i.given_on for i in person.immunisations.all()} if age_months < 60 else {}
-    doses = immunisation_status(
-        birth_date=person.birth_date, on=on, given=given,
-        schedule_payload=table("immunisation_schedule", on),
-    ) if age_months < 24 else []
-    vit_a = vitamin_a_due(
-        birth_date=person.birth_date, on=on,
-        given_dates=list(person.supplements.filter(kind__startswith="vitamin_a")
-                         .values_list("given_on", flat=True)),
-        payload=table("immunisation_schedule", on),
-    ) if age_months < 60 else None
+    child = age_months < 60
+    doses, due = due_today(
+        person=person, on=on, age_months=age_months, groups=groups,
+        given={i.vaccine: i.given_on for i in person.immunisations.all()} if child else {},
+        vitamin_a_dates=list(person.supplements.filter(kind__startswith="vitamin_a")
+                             .values_list("given_on", flat=True)) if child else [],
+    )
     topics = counselling_topics(visit)
     return {
         "person": person,
@@ -102,8 +117,7 @@ def visit_context(visit: Visit) -> dict:
         "age_years": age_months // 12,
         "groups": labels(groups, table("lifecycle_groups", on)),
         "fields": step2_fields(visit, groups),
-        "due": due_items(on=on, age_months=age_months, sex=person.sex, groups=groups,
-                         immunisations=doses, vitamin_a=vit_a),
+        "due": due,
         "doses": doses,
         "measurement": m,
         "growth": _growth(person, m),

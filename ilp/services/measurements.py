@@ -319,6 +319,12 @@ class _Rules:
         return table("adult_thresholds", on)
 
 
+def kbm_table(on: date) -> dict[int, int]:
+    """The KBM table valid on ``on`` as {age in completed months: minimum gain in
+    grams}, exactly as the N/T recompute reads it."""
+    return _Rules().kbm(on)
+
+
 def _snapshot(m: Measurement) -> tuple:
     return tuple(getattr(m, f if f != "trend_override_by" else "trend_override_by_id")
                  for f in DERIVED_FIELDS)

@@ -53,3 +53,13 @@ class Route:
     post_data: Callable[[Objects], dict] = lambda o: {}
     # The rows a write to this route could change; compared before and after.
     watch: Callable[[Objects], list] = field(default=lambda o: [o.person, o.mother, o.household])
+
+
+@dataclass
+class BatchRoute:
+    """A POST route with no object in the URL whose body names objects (batch
+    sync): outsiders may get 200 with per-item refusals, but nothing of a1 may
+    show or change."""
+
+    body: Callable[[Objects], dict]
+    watch: Callable[[Objects], list]

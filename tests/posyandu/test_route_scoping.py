@@ -15,6 +15,8 @@ from ilp.models import Household, Measurement, Person, Pregnancy, ServiceDay, Vi
 from tests.posyandu import route_cases
 from tests.posyandu.scoping_support import SECRET_NAME, SECRET_NIK, Route, make_objects
 
+BATCH_ROUTES = route_cases.collect_batch()
+
 pytestmark = pytest.mark.django_db
 
 def _visit(o):
@@ -85,7 +87,7 @@ def all_route_names(resolver=None, prefix="") -> set[str]:
 
 def test_every_route_is_covered():
     names = {n for n in all_route_names() if not n.startswith(ADMIN_PREFIX)}
-    covered = set(ROUTES) | set(LIST_ROUTES) | PUBLIC
+    covered = set(ROUTES) | set(LIST_ROUTES) | set(BATCH_ROUTES) | PUBLIC
     assert names - covered == set(), "new routes need a scoping case in this file"
     assert covered - names == set(), "stale entries: these routes no longer exist"
 
@@ -190,6 +192,30 @@ def test_anonymous_users_are_sent_to_login(world, client):
     for name in LIST_ROUTES:
         response = client.get(reverse(name))
         assert response.status_code in (302, 401, 403), name
+
+
+@pytest.mark.parametrize("name", sorted(BATCH_ROUTES))
+def test_batch_routes_hide_other_scopes(world, client, name):
+    objs = make_objects(world)
+    route = BATCH_ROUTES[name]
+    counts = _counts()
+    uuids = [str(o.uuid).encode() for o in route.watch(objs)]
+    response = client.post(reverse(name), route.body(objs), content_type="application/json")
+    assert response.status_code in (401, 403), f"anonymous {name}: {response.status_code}"
+    for label, user in outsiders(world).items():
+        client.force_login(user)
+        before = _snapshot(route.watch(objs))
+        response = client.post(reverse(name), route.body(objs), content_type="application/json")
+        assert response.status_code in (200, 403, 404), f"{label} {name}: {response.status_code}"
+        assert SECRET_NAME.encode() not in response.content
+        assert not any(u in response.content for u in uuids), f"{label} {name} shows a1's ids"
+        assert _snapshot(route.watch(objs)) == before, f"{label} {name} changed data"
+    assert counts == _counts()
+    # the owner's scope is served (so the refusals above come from scoping)
+    client.force_login(world.bidan_a)
+    response = client.post(reverse(name), route.body(objs), content_type="application/json")
+    assert response.status_code == 200
+    assert any(u in response.content for u in uuids)
 
 
 def test_admin_is_staff_only(world, client):

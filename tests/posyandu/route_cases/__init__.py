@@ -1,6 +1,7 @@
 """Scoping cases contributed per feature. Each module may define ROUTES
-(name -> Route), LIST_ROUTES (name -> query params) and PUBLIC (set of names);
-test_route_scoping merges them all."""
+(name -> Route), LIST_ROUTES (name -> query params), BATCH_ROUTES (name ->
+BatchRoute: writes with no object in the URL, the objects named in the body)
+and PUBLIC (set of names); test_route_scoping merges them all."""
 
 import importlib
 import pkgutil
@@ -14,3 +15,11 @@ def collect():
         lists.update(getattr(module, "LIST_ROUTES", {}))
         public |= set(getattr(module, "PUBLIC", set()))
     return routes, lists, public
+
+
+def collect_batch():
+    batch = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        batch.update(getattr(module, "BATCH_ROUTES", {}))
+    return batch
