@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib import admin
+
+from interop.models import (
+    PatientInfo,
+    PosyanduLocation,
+    PractitionerId,
+    SatusehatSettings,
+    Submission,
+)
+
+
+class SettingsForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        label="client secret", required=False, widget=forms.PasswordInput(render_value=False),
+        help_text="Kosongkan untuk tidak mengubah. Lebih baik: isi nama variabel lingkungan.",
+    )
+
+    class Meta:
+        model = SatusehatSettings
+        fields = "__all__"
+
+    def clean_client_secret(self):
+        value = self.cleaned_data.get("client_secret")
+        if not value and self.instance.pk:
+            return self.instance.client_secret  # unchanged: the field never shows it
+        return value
+
+
+@admin.register(SatusehatSettings)
+class SatusehatSettingsAdmin(admin.ModelAdmin):
+    form = SettingsForm
+    list_display = ("puskesmas", "enabled", "environment", "organization_id", "client_id")
+    list_filter = ("enabled", "environment")
+    exclude = ("access_token", "token_expires_at")
+
+
+@admin.register(PosyanduLocation)
+class PosyanduLocationAdmin(admin.ModelAdmin):
+    list_display = ("posyandu", "location_id")
+
+
+@admin.register(PractitionerId)
+class PractitionerIdAdmin(admin.ModelAdmin):
+    list_display = ("user", "ihs_number")
+    raw_id_fields = ("user",)
+
+
+@admin.register(PatientInfo)
+class PatientInfoAdmin(admin.ModelAdmin):
+    list_display = ("person", "ihs_number", "multiple_birth_order")
+    raw_id_fields = ("person",)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("visit", "status", "attempts", "last_attempt_at", "sent_at")
+    list_filter = ("status",)
+    raw_id_fields = ("visit",)
+    readonly_fields = ("returned_ids", "bundle_hash")
