@@ -18,7 +18,10 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = SatusehatSettings
-        fields = "__all__"
+        fields = [
+            "puskesmas", "enabled", "environment", "custom_auth_url", "custom_fhir_url",
+            "organization_id", "client_id", "client_secret_env", "client_secret",
+        ]
 
     def clean_client_secret(self):
         value = self.cleaned_data.get("client_secret")
@@ -32,7 +35,6 @@ class SatusehatSettingsAdmin(admin.ModelAdmin):
     form = SettingsForm
     list_display = ("puskesmas", "enabled", "environment", "organization_id", "client_id")
     list_filter = ("enabled", "environment")
-    exclude = ("access_token", "token_expires_at")
 
 
 @admin.register(PosyanduLocation)
