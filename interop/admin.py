@@ -16,6 +16,15 @@ class SettingsForm(forms.ModelForm):
         help_text="Kosongkan untuk tidak mengubah. Lebih baik: isi nama variabel lingkungan.",
     )
 
+    custom_auth_url = forms.URLField(
+        label="alamat OAuth2 (jika 'alamat lain')", required=False, assume_scheme="https",
+        help_text="Tanpa /accesstoken, mis. http://127.0.0.1:8099/oauth2/v1",
+    )
+    custom_fhir_url = forms.URLField(
+        label="alamat FHIR (jika 'alamat lain')", required=False, assume_scheme="https",
+        help_text="mis. http://127.0.0.1:8099/fhir-r4/v1",
+    )
+
     class Meta:
         model = SatusehatSettings
         fields = [
