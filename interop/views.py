@@ -1,0 +1,197 @@
+"""Pages of 'Kirim data': SATUSEHAT sending per Puskesmas (statuses, failures,
+kirim ulang), e-PPGBM/ASIK downloads per posyandu and month, and the import of
+the kader's wide recap. Thin: scoping, forms, services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interop import exports, wide_import
+from interop.models import SatusehatSettings, Submission
+from interop.services.send import SEND_PERM, month_status, queue_month, require_send, resend
+from posyandu.forms_util import add_service_errors
+from posyandu.models import Posyandu, Puskesmas
+from posyandu.months import add_months
+from posyandu.scoping import get_for_user_or_404, has_perm, posyandu_ids_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month(value: str | None) -> date:
+    """A YYYY-MM parameter; last month when missing; 404 when malformed."""
+    if not value:
+        return add_months(timezone.localdate().replace(day=1), -1)
+    try:
+        return datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007
+    except ValueError:
+        raise Http404 from None
+
+
+def _months_choice(n: int = 12) -> list[date]:
+    this = timezone.localdate().replace(day=1)
+    return [add_months(this, -i) for i in range(n)]
+
+
+def _sendable_puskesmas(user) -> list[Puskesmas]:
+    allowed = posyandu_ids_for(user, SEND_PERM)
+    if not allowed:
+        return []
+    out = []
+    for pkm in Puskesmas.objects.filter(desa__posyandu__pk__in=allowed).distinct():
+        try:
+            require_send(user, pkm)
+        except PermissionDenied:
+            continue
+        out.append(pkm)
+    return out
+
+
+@login_required
+def home(request):
+    month = _month(request.GET.get("bulan"))
+    report_ids = posyandu_ids_for(request.user, "reports")
+    posyandu = list(Posyandu.objects.filter(pk__in=report_ids, is_active=True)
+                    .select_related("desa__puskesmas").order_by("nama"))
+    rows = [{"p": p, "can_import": has_perm(request.user, "service.kader", p.pk)}
+            for p in posyandu]
+    return render(request, "interop/home.html", {
+        "month": month, "months": _months_choice(), "posyandu_rows": rows,
+        "puskesmas": _sendable_puskesmas(request.user),
+    })
+
+
+def _puskesmas_for(user, puskesmas_id) -> Puskesmas:
+    try:
+        pkm = Puskesmas.objects.get(pk=puskesmas_id)
+        require_send(user, pkm)
+    except (Puskesmas.DoesNotExist, PermissionDenied):
+        raise Http404 from None
+    return pkm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def puskesmas(request, puskesmas_id):
+    pkm = _puskesmas_for(request.user, puskesmas_id)
+    month = _month(request.POST.get("bulan") or request.GET.get("bulan"))
+    conf = SatusehatSettings.objects.filter(puskesmas=pkm).first()
+    if request.method == "POST":
+        try:
+            queued = queue_month(user=request.user, puskesmas=pkm, month=month)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if queued:
+                messages.success(request, f"{len(queued)} kunjungan {month:%m-%Y} sedang "
+                                          "dikirim ke SATUSEHAT. Muat ulang halaman ini "
+                                          "untuk melihat hasilnya.")
+            else:
+                messages.info(request, f"Tidak ada kunjungan {month:%m-%Y} yang perlu dikirim.")
+        return redirect(f"{reverse('interop:puskesmas', args=[pkm.pk])}?bulan={month:%Y-%m}")
+    ids = require_send(request.user, pkm)
+    failures = (Submission.objects.for_user(request.user, SEND_PERM)
+                .filter(posyandu_id__in=ids, status=Submission.Status.FAILED)
+                .select_related("visit__person", "posyandu").order_by("-last_attempt_at")[:200])
+    sent = (Submission.objects.for_user(request.user, SEND_PERM)
+            .filter(posyandu_id__in=ids, status=Submission.Status.SENT,
+                    visit__date__gte=month, visit__date__lt=add_months(month, 1))
+            .select_related("visit__person", "posyandu").order_by("-sent_at")[:50])
+    return render(request, "interop/puskesmas.html", {
+        "pkm": pkm, "conf": conf, "month": month, "months": _months_choice(),
+        "counts": month_status(ids, month), "failures": failures, "sent": sent,
+    })
+
+
+@login_required
+@require_POST
+def submission_resend(request, uuid):
+    sub = get_for_user_or_404(Submission.objects.select_related("posyandu__desa__puskesmas"),
+                              request.user, SEND_PERM, uuid=uuid)
+    pkm = sub.posyandu.desa.puskesmas
+    _puskesmas_for(request.user, pkm.pk)
+    try:
+        resend(user=request.user, submission=sub)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Kunjungan dikirim ulang. Muat ulang halaman untuk hasilnya.")
+    return redirect(f"{reverse('interop:puskesmas', args=[pkm.pk])}?bulan={sub.visit.date:%Y-%m}")
+
+
+@login_required
+def export(request, posyandu_id, month, kind, fmt):
+    posyandu = get_for_user_or_404(Posyandu.objects.select_related("desa__puskesmas"),
+                                   request.user, "reports", pk=posyandu_id)
+    if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    on = _month(month)
+    name, sheets = exports.build(request.user, posyandu, on, kind)
+    if fmt == "csv":
+        if len(sheets) != 1:
+            raise Http404  # a CSV holds one sheet: ask for eppgbm-data-dasar / -pemantauan
+        content, ctype = exports.to_csv(sheets[0]), "text/csv; charset=utf-8"
+    else:
+        content, ctype = exports.to_xlsx(sheets), XLSX
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class WideImportForm(forms.Form):
+    berkas = forms.FileField(
+        label="Berkas rekap (XLSX atau CSV)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        error_messages={"required": "Pilih berkas rekap.", "empty": "Berkas kosong."},
+    )
+    daftar_baru = forms.BooleanField(
+        label="Daftarkan anak yang belum terdaftar di posyandu ini", required=False,
+        help_text="Isi JK dan TGL LAHIR untuk anak baru. Tanpa centang, anak yang tidak "
+                  "ditemukan ditolak.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wide_import_view(request, posyandu_id):
+    posyandu = get_for_user_or_404(Posyandu.objects.select_related("desa"), request.user,
+                                   "service.kader", pk=posyandu_id)
+    form = WideImportForm(request.POST or None, request.FILES or None)
+    report, status = None, 200
+    if request.method == "POST":
+        dry_run = request.POST.get("action") != "simpan"
+        if form.is_valid():
+            try:
+                layout, rows = wide_import.parse_upload(form.cleaned_data["berkas"])
+                report = wide_import.import_wide(
+                    user=request.user, posyandu=posyandu, layout=layout, rows=rows,
+                    dry_run=dry_run, register_new=form.cleaned_data["daftar_baru"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied:
+                raise Http404 from None
+        if not form.is_valid():
+            status = 422
+    return render(request, "interop/wide_import.html", {
+        "posyandu": posyandu, "form": form, "report": report,
+        "month_names": wide_import.MONTH_NAMES,
+    }, status=status)
+
+
+@login_required
+def wide_template(request):
+    year = timezone.localdate().year
+    response = HttpResponse(wide_import.template_xlsx(year), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="rekap-penimbangan-{year}.xlsx"'
+    return response
