@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -79,13 +80,99 @@ def _puskesmas_for(user, puskesmas_id) -> Puskesmas:
     return pkm
 
 
+class SettingsForm(forms.ModelForm):
+    """The Puskesmas's SATUSEHAT settings as its staff fill them in. The secret
+    is never shown back; left empty it stays as it was."""
+
+    custom_auth_url = forms.URLField(
+        label="Alamat OAuth2 (jika 'alamat lain')", required=False, assume_scheme="https",
+        help_text="mis. http://127.0.0.1:8099/oauth2/v1 untuk server uji lokal",
+    )
+    custom_fhir_url = forms.URLField(
+        label="Alamat FHIR (jika 'alamat lain')", required=False, assume_scheme="https",
+        help_text="mis. http://127.0.0.1:8099/fhir-r4/v1",
+    )
+    client_secret = forms.CharField(
+        label="Client secret", required=False, widget=forms.PasswordInput(render_value=False),
+        help_text="Kosongkan bila memakai variabel lingkungan atau tidak diubah.",
+    )
+
+    class Meta:
+        model = SatusehatSettings
+        fields = ["enabled", "environment", "custom_auth_url", "custom_fhir_url",
+                  "organization_id", "client_id", "client_secret_env", "client_secret"]
+
+    def clean_client_secret(self):
+        value = self.cleaned_data.get("client_secret")
+        return value or (self.instance.client_secret if self.instance.pk else "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("environment") == "custom" and not (
+                data.get("custom_auth_url") and data.get("custom_fhir_url")):
+            raise ValidationError("Isi kedua alamat untuk 'alamat lain'.")
+        return data
+
+
+def can_configure(user, pkm) -> bool:
+    """Puskesmas staff of this Puskesmas and administrators set the credentials
+    (a bidan covering every posyandu may send, not configure)."""
+    from posyandu.models import Membership, Role
+
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, is_active=True, role__in=[Role.PUSKESMAS, Role.ADMIN]
+    ).filter(models.Q(puskesmas=pkm) | models.Q(role=Role.ADMIN)).exists()
+
+
+def _settings_post(request, pkm, conf):
+    if not can_configure(request.user, pkm):
+        raise PermissionDenied
+    form = SettingsForm(request.POST, instance=conf or SatusehatSettings(puskesmas=pkm))
+    if form.is_valid():
+        saved = form.save(commit=False)
+        saved.puskesmas = pkm
+        saved.access_token, saved.token_expires_at = "", None  # new credentials: new token
+        saved.save()
+        messages.success(request, "Pengaturan SATUSEHAT disimpan.")
+        return None
+    return form
+
+
+def _test_connection(request, conf):
+    from interop.client import Client, SatusehatError
+
+    if conf is None:
+        messages.error(request, "Pengaturan SATUSEHAT belum diisi.")
+        return
+    try:
+        Client(conf, max_attempts=1).token(force=True)
+    except SatusehatError as exc:
+        messages.error(request, f"Koneksi gagal: {exc.reason}")
+    else:
+        messages.success(request, "Koneksi berhasil: token SATUSEHAT didapat.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def puskesmas(request, puskesmas_id):
     pkm = _puskesmas_for(request.user, puskesmas_id)
     month = _month(request.POST.get("bulan") or request.GET.get("bulan"))
     conf = SatusehatSettings.objects.filter(puskesmas=pkm).first()
-    if request.method == "POST":
+    configure = can_configure(request.user, pkm)
+    settings_form = SettingsForm(instance=conf) if configure else None
+    action = request.POST.get("action", "kirim")
+    if request.method == "POST" and action == "pengaturan":
+        settings_form = _settings_post(request, pkm, conf)
+        if settings_form is None:
+            return redirect(f"{reverse('interop:puskesmas', args=[pkm.pk])}?bulan={month:%Y-%m}")
+    elif request.method == "POST" and action == "tes":
+        if not configure:
+            raise PermissionDenied
+        _test_connection(request, conf)
+        return redirect(f"{reverse('interop:puskesmas', args=[pkm.pk])}?bulan={month:%Y-%m}")
+    elif request.method == "POST":
         try:
             queued = queue_month(user=request.user, puskesmas=pkm, month=month)
         except ValidationError as exc:
@@ -109,7 +196,8 @@ def puskesmas(request, puskesmas_id):
     return render(request, "interop/puskesmas.html", {
         "pkm": pkm, "conf": conf, "month": month, "months": _months_choice(),
         "counts": month_status(ids, month), "failures": failures, "sent": sent,
-    })
+        "form": settings_form,
+    }, status=422 if request.method == "POST" else 200)
 
 
 @login_required

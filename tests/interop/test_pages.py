@@ -27,24 +27,24 @@ def test_staff_configure_send_see_statuses_break_and_retry(
         world, full, stub, client, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr("interop.client.time.sleep", lambda s: None)
     monkeypatch.setenv("SATUSEHAT_SECRET_KENCONG", SECRET)
-    # the administrator fills in the settings in the admin
-    world.admin.is_staff = world.admin.is_superuser = True
-    world.admin.save()
-    client.force_login(world.admin)
-    response = client.post(reverse("admin:interop_satusehatsettings_add"), {
-        "puskesmas": world.pkm_a.pk, "enabled": "on", "environment": "custom",
+    # Puskesmas staff fill in the sandbox settings on the page, pointing at the stub
+    client.force_login(world.staff_a)
+    url = reverse("interop:puskesmas", args=[world.pkm_a.pk])
+    assert "belum diisi" in client.get(url).content.decode()
+    response = client.post(url, {
+        "action": "pengaturan", "enabled": "on", "environment": "custom",
         "custom_auth_url": stub.auth_url, "custom_fhir_url": stub.fhir_url,
         "organization_id": "10000004", "client_id": "client-a",
         "client_secret_env": "SATUSEHAT_SECRET_KENCONG", "client_secret": "",
     })
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302
     conf = SatusehatSettings.objects.get(puskesmas=world.pkm_a)
     assert conf.client_secret == ""  # the secret stays in the environment
-    # Puskesmas staff find the page from the menu
-    client.force_login(world.staff_a)
+    page = client.post(url, {"action": "tes"}, follow=True).content.decode()
+    assert "Koneksi berhasil" in page and SECRET not in page
+    # the page is found from "Kirim data"
     home = client.get(reverse("interop:home"))
     assert reverse("interop:puskesmas", args=[world.pkm_a.pk]).encode() in home.content
-    url = reverse("interop:puskesmas", args=[world.pkm_a.pk])
     month = f"{full.visit.date:%Y-%m}"
     page = client.get(url, {"bulan": month})
     assert b"belum dikirim 1" in page.content and SECRET.encode() not in page.content
@@ -137,3 +137,41 @@ def test_wide_import_page_dry_run_then_save(world, full, client):
     assert "1 sudah tersimpan sebelumnya" in page
     response = client.get(reverse("interop:wide-template"))
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_settings_form_keeps_the_secret_and_only_staff_configure(world, client, stub):
+    client.force_login(world.staff_a)
+    url = reverse("interop:puskesmas", args=[world.pkm_a.pk])
+    data = {"action": "pengaturan", "enabled": "on", "environment": "custom",
+            "custom_auth_url": stub.auth_url, "custom_fhir_url": stub.fhir_url,
+            "organization_id": "10000004", "client_id": "client-a",
+            "client_secret_env": "", "client_secret": SECRET}
+    assert client.post(url, data).status_code == 302
+    page = client.get(url).content.decode()
+    assert SECRET not in page and "Ubah pengaturan" in page
+    data["client_secret"], data["organization_id"] = "", "10000005"
+    assert client.post(url, data).status_code == 302
+    conf = SatusehatSettings.objects.get(puskesmas=world.pkm_a)
+    assert conf.client_secret == SECRET and conf.organization_id == "10000005"
+    data["client_secret"] = "salah"
+    client.post(url, data)
+    page = client.post(url, {"action": "tes"}, follow=True).content.decode()
+    assert "Koneksi gagal" in page and "salah" not in page.split("Koneksi gagal")[1][:300]
+    bad = dict(data, custom_fhir_url="")
+    response = client.post(url, bad)
+    assert response.status_code == 422 and "Isi kedua alamat" in response.content.decode()
+    # a bidan covering every posyandu may send but not configure
+    client.force_login(world.bidan_a)
+    assert "Ubah pengaturan" not in client.get(url).content.decode()
+    assert client.post(url, dict(data, organization_id="X")).status_code == 403
+    assert SatusehatSettings.objects.get(puskesmas=world.pkm_a).organization_id == "10000005"
+
+
+def test_the_admin_form_never_shows_the_secret(world, client):
+    conf = SatusehatSettings.objects.create(puskesmas=world.pkm_a, organization_id="1",
+                                            client_id="c", client_secret=SECRET)
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:interop_satusehatsettings_change", args=[conf.pk]))
+    assert page.status_code == 200 and SECRET not in page.content.decode()
