@@ -37,6 +37,7 @@ REFERRAL_STATUS = {
     "dirujuk": "active", "diterima": "active", "ditindaklanjuti": "completed", "batal": "revoked",
 }
 ZSCORE_FIELDS = ("bbu", "tbu", "bbtb", "imtu", "lku")
+CATEGORY_DISPLAY = {"vital-signs": "Vital Signs", "exam": "Exam", "laboratory": "Laboratory"}
 
 
 @dataclass
@@ -301,8 +302,7 @@ class _Builder:
             "status": "final",
             "category": [{"coding": [{"system": systems["observation_category"],
                                       "code": category,
-                                      "display": "Vital Signs" if category == "vital-signs"
-                                      else "Exam"}]}],
+                                      "display": CATEGORY_DISPLAY[category]}]}],
             "code": code,
             "subject": patient,
             "encounter": encounter,
@@ -360,13 +360,8 @@ class _Builder:
         for part, value in (("systolic", systolic), ("diastolic", diastolic)):
             part_code, unit = self.loinc(part)
             components.append({"code": part_code, "valueQuantity": {"value": int(value), **unit}})
-        interpretation = None
-        if level in LEVEL_INTERPRETATION:
-            c, display = LEVEL_INTERPRETATION[level]
-            interpretation = {"coding": [{"system": INTERPRETATION_SYSTEM, "code": c,
-                                          "display": display}]}
         self.observation(key, code, when, patient, encounter, components=components,
-                         interpretation=interpretation, performer=performer)
+                         interpretation=_level(level), performer=performer)
 
     def zscores(self, m, when, patient, encounter, made: dict) -> None:
         systems = self.codes["systems"]
@@ -392,13 +387,28 @@ class _Builder:
                              category="exam")
 
     def examination(self, patient: dict, encounter: dict) -> None:
+        """Step 4 by the bidan: TD, Hb and blood glucose."""
         exam = getattr(self.visit, "examination", None) if _has(self.visit, "examination") \
             else None
-        if exam is None or exam.systolic is None or exam.diastolic is None:
+        if exam is None:
             return
         when = _when(self.visit.date, exam.created_at, self.tz)
-        self.blood_pressure("bp-exam", exam.systolic, exam.diastolic, exam.bp_class, when,
-                            patient, encounter, performer=self.practitioner(exam.examined_by_id))
+        performer = self.practitioner(exam.examined_by_id)
+        if exam.systolic is not None and exam.diastolic is not None:
+            self.blood_pressure("bp-exam", exam.systolic, exam.diastolic, exam.bp_class, when,
+                                patient, encounter, performer=performer)
+        if exam.hb_g_dl is not None:
+            code, unit = self.loinc("hb")
+            level = None if exam.anaemia is None else ("rendah" if exam.anaemia else "normal")
+            self.observation("hb", code, when, patient, encounter, value=exam.hb_g_dl,
+                             unit=unit, category="laboratory", performer=performer,
+                             interpretation=_level(level))
+        if exam.glucose_mg_dl is not None:
+            key = "glucose_puasa" if exam.glucose_kind == "puasa" else "glucose_sewaktu"
+            code, unit = self.loinc(key)
+            self.observation("glucose", code, when, patient, encounter,
+                             value=exam.glucose_mg_dl, unit=unit, category="laboratory",
+                             performer=performer, interpretation=_level(exam.glucose_class))
 
     def immunisations(self, patient: dict, encounter: dict, location: dict) -> None:
         systems = self.codes["systems"]
@@ -480,6 +490,14 @@ class _Builder:
         self.referrals(patient, encounter)
         bundle = {"resourceType": "Bundle", "type": "transaction", "entry": self.entries}
         return BuiltBundle(bundle, self.keys)
+
+
+def _level(level: str | None) -> dict | None:
+    """rendah / normal / tinggi as an HL7 interpretation (L / N / H)."""
+    if level not in LEVEL_INTERPRETATION:
+        return None
+    code, display = LEVEL_INTERPRETATION[level]
+    return {"coding": [{"system": INTERPRETATION_SYSTEM, "code": code, "display": display}]}
 
 
 def _has(obj, relation: str) -> bool:

@@ -54,7 +54,9 @@ def full(world):
         "weight_kg": "9,4", "length_cm": "74,5", "length_method": "lying", "head_cm": "45",
         "muac_cm": "14,2"}, confirm_unusual=True)
     Examination.objects.create(visit=visit, posyandu=world.a1, person=child, systolic=95,
-                               diastolic=60, bp_class="normal", examined_by=world.bidan_a)
+                               diastolic=60, bp_class="normal", hb_g_dl="10.2", anaemia=True,
+                               glucose_mg_dl=88, glucose_kind="sewaktu", glucose_class="normal",
+                               examined_by=world.bidan_a)
     Immunisation.objects.create(person=child, visit=visit, posyandu=world.a1, vaccine="MR1",
                                 given_on=today, batch_no="B123", given_by=world.bidan_a)
     Immunisation.objects.create(person=child, visit=visit, posyandu=world.a1, vaccine="RV1",

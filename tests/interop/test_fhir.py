@@ -141,6 +141,18 @@ def test_observations_loinc_ucum_and_values(full):
     assert bp["performer"] == [{"reference": "Practitioner/N10000001"}]
 
 
+def test_hb_and_glucose_from_the_bidans_examination(full):
+    bundle = build(full.visit).bundle
+    hb = obs(bundle, "718-7")
+    assert hb["valueQuantity"] == {"value": 10.2, "unit": "g/dL",
+                                   "system": "http://unitsofmeasure.org", "code": "g/dL"}
+    assert hb["interpretation"][0]["coding"][0]["code"] == "L"  # anaemia
+    assert hb["category"][0]["coding"][0]["code"] == "laboratory"
+    glucose = obs(bundle, "41653-7")
+    assert glucose["valueQuantity"]["value"] == 88 and glucose["valueQuantity"]["code"] == "mg/dL"
+    assert glucose["performer"] == [{"reference": "Practitioner/N10000001"}]
+
+
 def test_standing_height_uses_8302_2(world, full):
     from ilp.services.measurements import measurement_record
     measurement_record(user=world.kader_a1, visit=full.visit, data={
