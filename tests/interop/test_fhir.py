@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from ilp.models import ServiceDay, Visit
+from ilp.models import Visit
 from interop.fhir import visit_bundle
 from interop.models import PatientInfo, PosyanduLocation
 from interop.services.bundles import context_for, month_visits, prefetch
@@ -247,16 +247,3 @@ def test_export_command_writes_valid_bundles(world, full, tmp_path, settings_a):
     assert data["entry"][0]["resource"]["entry"][0]["resource"]["identifier"][0]["value"] \
         == full.child.nik
 
-
-def test_export_command_on_the_demo_data(db, tmp_path):
-    from posyandu.models import Posyandu
-
-    call_command("demo_data", verbosity=0)
-    day = ServiceDay.objects.filter(visits__measurement__isnull=False).order_by("-date").first()
-    out = tmp_path / "demo.json"
-    call_command("satusehat_export", posyandu=day.posyandu_id, month=f"{day.date:%Y-%m}",
-                 out=str(out), organization_id="10000004")
-    data = json.loads(out.read_text())
-    assert len(data["entry"]) >= 1
-    validate(data)
-    assert Posyandu.objects.filter(pk=day.posyandu_id).exists()

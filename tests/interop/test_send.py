@@ -1,6 +1,7 @@
 """Sending to SATUSEHAT against a local stub server (interop.stub): token
 caching, idempotent resend, retry with back-off on 429/5xx, statuses."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from interop.client import Client
 from interop.models import SatusehatSettings, Submission
 from interop.services.send import queue_month, resend, send
 from interop.stub import StubSatusehat
+from interop.validation import validate
 
 pytestmark = pytest.mark.django_db
 SECRET = "rahasia-stub-uji"
@@ -174,3 +176,46 @@ def test_send_ignores_submissions_of_another_puskesmas(world, full, conf, stub, 
     sub = Submission.objects.create(visit=full.visit, posyandu=world.a1)
     assert send(other.pk, [sub.pk]) == {"sent": 0, "failed": 0, "unchanged": 0}
     assert stub.bundles == []
+
+
+def test_the_demo_month_exports_valid_and_goes_through_the_stub(
+        db, stub, sleeps, monkeypatch, tmp_path, django_capture_on_commit_callbacks):
+    """On the demo data: satusehat_export writes valid R4 for last month of a
+    demo posyandu; the whole month of the demo Puskesmas is sent, one Patient
+    per person, and sending again adds nothing."""
+    from django.core.management import call_command
+
+    from ilp.models import Measurement
+    from interop.services.bundles import month_visits
+    from posyandu.models import Membership, Puskesmas
+
+    call_command("demo_data", verbosity=0)
+    monkeypatch.setenv("SATUSEHAT_TEST_SECRET", SECRET)
+    pkm = Puskesmas.objects.first()
+    SatusehatSettings.objects.create(
+        puskesmas=pkm, enabled=True, environment="custom", custom_auth_url=stub.auth_url,
+        custom_fhir_url=stub.fhir_url, organization_id="10000004", client_id="client-a",
+        client_secret_env="SATUSEHAT_TEST_SECRET")
+    staff = Membership.objects.filter(role="puskesmas", puskesmas=pkm).first().user
+    this_month = timezone.localdate().replace(day=1)
+    day = (Measurement.objects.filter(posyandu__desa__puskesmas=pkm, measured_on__lt=this_month)
+           .order_by("-measured_on").first().measured_on)  # last month
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = queue_month(user=staff, puskesmas=pkm, month=day)
+    visits = list(month_visits(
+        pkm.desa.values_list("posyandu__pk", flat=True), day))
+    assert len(ids) == len(visits) > 0
+    assert set(Submission.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
+    assert stub.count("Patient") == len({v.person_id for v in visits})
+    before = dict(stub.resources)
+    for sub in Submission.objects.filter(pk__in=ids)[:3]:
+        with django_capture_on_commit_callbacks(execute=True):
+            resend(user=staff, submission=sub)
+    assert stub.resources.keys() == before.keys()
+    # the export command on the same month, validated again from the file
+    out = tmp_path / "demo.json"
+    call_command("satusehat_export", posyandu=visits[0].posyandu_id, month=f"{day:%Y-%m}",
+                 out=str(out))
+    data = json.loads(out.read_text())
+    assert len(data["entry"]) == sum(v.posyandu_id == visits[0].posyandu_id for v in visits)
+    validate(data)

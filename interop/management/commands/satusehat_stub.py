@@ -29,6 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Stub SATUSEHAT di {stub.base} (oauth2: {stub.auth_url}, "
                           f"FHIR: {stub.fhir_url}). Perintah: down, up, 429, q.")
         try:
+            if not sys.stdin.isatty():  # run in the background: serve until stopped
+                import threading
+
+                threading.Event().wait()
             for line in sys.stdin:
                 cmd = line.strip().lower()
                 if cmd == "q":
@@ -41,5 +45,7 @@ class Command(BaseCommand):
                     stub.script.append(429)
                 self.stdout.write(f"down={stub.down} bundles={len(stub.bundles)} "
                                   f"resources={len(stub.resources)}")
+        except KeyboardInterrupt:
+            pass
         finally:
             stub.stop()
