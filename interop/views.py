@@ -5,8 +5,10 @@ the kader's wide recap. Thin: scoping, forms, services."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -108,9 +110,19 @@ class SettingsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("environment") == "custom" and not (
-                data.get("custom_auth_url") and data.get("custom_fhir_url")):
-            raise ValidationError("Isi kedua alamat untuk 'alamat lain'.")
+        if data.get("environment") == "custom":
+            urls = [data.get("custom_auth_url"), data.get("custom_fhir_url")]
+            if not all(urls):
+                raise ValidationError("Isi kedua alamat untuk 'alamat lain'.")
+            # The server would send credentials and patient data there: on this page
+            # only a local test server; anything else is the administrator's call.
+            allowed = getattr(django_settings, "SATUSEHAT_CUSTOM_HOSTS",
+                              ("127.0.0.1", "localhost"))
+            if any(urlsplit(u).hostname not in allowed for u in urls):
+                raise ValidationError(
+                    "'Alamat lain' hanya untuk server uji di komputer ini (127.0.0.1). "
+                    "Alamat lain diatur oleh administrator."
+                )
         return data
 
 

@@ -160,6 +160,9 @@ def test_settings_form_keeps_the_secret_and_only_staff_configure(world, client, 
     bad = dict(data, custom_fhir_url="")
     response = client.post(url, bad)
     assert response.status_code == 422 and "Isi kedua alamat" in response.content.decode()
+    elsewhere = dict(data, custom_fhir_url="http://10.0.0.5/fhir-r4/v1")
+    response = client.post(url, elsewhere)
+    assert response.status_code == 422 and "hanya untuk server uji" in response.content.decode()
     # a bidan covering every posyandu may send but not configure
     client.force_login(world.bidan_a)
     assert "Ubah pengaturan" not in client.get(url).content.decode()
