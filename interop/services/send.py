@@ -110,8 +110,8 @@ def send(settings_id: int, submission_ids: list[int], *, client: Client | None =
     )
     visits = {v.pk: v for v in prefetch(Visit.objects.filter(pk__in=[x.visit_id for x in subs]))}
     ctx = context_for(s.organization_id, visits.values())
-    counts = {"sent": 0, "failed": 0, "unchanged": 0}
-    for sub in subs:
+    counts = {"sent": 0, "failed": 0, "unchanged": 0, "deferred": []}
+    for index, sub in enumerate(subs):
         visit = visits.get(sub.visit_id)
         sub.attempts += 1
         sub.last_attempt_at = timezone.now()
@@ -132,6 +132,15 @@ def send(settings_id: int, submission_ids: list[int], *, client: Client | None =
         except SatusehatError as exc:
             _fail(sub, exc.reason)
             counts["failed"] += 1
+            if exc.retryable:
+                # SATUSEHAT is down or throttling even after the back-off: stop this
+                # batch instead of waiting out every visit; the task tries again later.
+                rest = subs[index + 1:]
+                for other in rest:
+                    _fail(other, f"{exc.reason} Kiriman dihentikan sementara.")
+                counts["failed"] += len(rest)
+                counts["deferred"] = [x.pk for x in subs[index:]]
+                break
             continue
         ids = {}
         for key, entry in zip(built.keys, response.get("entry", []), strict=False):

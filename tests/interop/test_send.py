@@ -174,7 +174,7 @@ def test_send_ignores_submissions_of_another_puskesmas(world, full, conf, stub, 
                                              client_id="c", custom_auth_url=stub.auth_url,
                                              custom_fhir_url=stub.fhir_url)
     sub = Submission.objects.create(visit=full.visit, posyandu=world.a1)
-    assert send(other.pk, [sub.pk]) == {"sent": 0, "failed": 0, "unchanged": 0}
+    assert send(other.pk, [sub.pk]) == {"sent": 0, "failed": 0, "unchanged": 0, "deferred": []}
     assert stub.bundles == []
 
 
@@ -219,3 +219,34 @@ def test_the_demo_month_exports_valid_and_goes_through_the_stub(
     data = json.loads(out.read_text())
     assert len(data["entry"]) == sum(v.posyandu_id == visits[0].posyandu_id for v in visits)
     validate(data)
+
+
+def test_when_satusehat_stays_down_the_batch_stops_and_is_tried_later(
+        world, full, conf, stub, sleeps, monkeypatch, settings):
+    from ilp.models import Measurement, Visit
+    from interop import tasks
+    from tests.factories import make_person
+
+    other = make_person(world.a1, name="Citra Dewi", sex="P", birth_date=full.child.birth_date)
+    visit = Visit.objects.create(posyandu=world.a1, person=other, service_day=full.day,
+                                 date=full.day.date)
+    Measurement.objects.create(visit=visit, posyandu=world.a1, person=other,
+                               measured_on=visit.date, weight_kg="9.1")
+    subs = [Submission.objects.create(visit=v, posyandu=world.a1) for v in (full.visit, visit)]
+    stub.down = True
+    later = []
+    monkeypatch.setattr(tasks.send_pending, "apply_async",
+                        lambda args, countdown: later.append((args, countdown)))
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a real worker
+    result = tasks.send_pending.run(conf.pk, [s.pk for s in subs])
+    assert len(stub.bundles) == 5  # the first visit's attempts only
+    assert result["deferred"] == [s.pk for s in subs]
+    assert later == [((conf.pk, [s.pk for s in subs], 1), 300)]
+    second = Submission.objects.get(pk=subs[1].pk)
+    assert second.status == Submission.Status.FAILED and "dihentikan sementara" in second.reason
+    # the later round, with SATUSEHAT back
+    stub.down = False
+    later.clear()
+    tasks.send_pending.run(conf.pk, [s.pk for s in subs], 1)
+    assert set(Submission.objects.values_list("status", flat=True)) == {"sent"}
+    assert later == []
