@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("ilp.urls")),
     path("laporan/", include("reports.urls")),
     path("kader/", include("kader.urls")),
+    path("kirim/", include("interop.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

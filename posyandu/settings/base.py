@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ilp",
     "kader",
     "reports",
+    "interop",
 ]
 
 MIDDLEWARE = [
